@@ -1,0 +1,42 @@
+// The parts of the kernel's IPv4 tables the datapath follows, as plain values (host byte order).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "datapath/packet/frame.h"
+
+namespace vlb::dp {
+
+enum class RouteType : uint8_t { kUnicast, kBlackhole, kUnreachable, kOther };
+
+struct KernelRoute {
+  uint32_t destination = 0;
+  uint8_t length = 0;
+  uint32_t gateway = 0;  // 0: connected (on-link)
+  int ifindex = 0;
+  RouteType type = RouteType::kUnicast;
+};
+
+enum class NeighbourState : uint8_t { kReachable, kStale, kDelay, kProbe, kPermanent, kUnusable };
+
+struct KernelNeighbour {
+  uint32_t address = 0;
+  int ifindex = 0;
+  MacAddr mac{};
+  NeighbourState state = NeighbourState::kUnusable;
+};
+
+struct KernelAddress {
+  uint32_t address = 0;
+  uint8_t length = 0;
+  int ifindex = 0;
+};
+
+struct KernelTables {
+  std::vector<KernelRoute> routes;          // main table only
+  std::vector<KernelNeighbour> neighbours;
+  std::vector<KernelAddress> addresses;     // every local IPv4 address in the namespace
+};
+
+}  // namespace vlb::dp

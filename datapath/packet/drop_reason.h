@@ -1,0 +1,30 @@
+// Every way the datapath can lose a packet has a name and a counter (`vlbsh show interfaces`).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace vlb::dp {
+
+enum class DropReason : uint8_t {
+  kNone,
+  kRunt,              // shorter than an Ethernet header
+  kNotForUs,          // unicast to another MAC
+  kBadIpv4Header,     // version not 4, or header length below 20 bytes
+  kBadIpv4Checksum,   // header checksum wrong
+  kBadIpv4Length,     // total length shorter than the header or longer than the frame
+  kNoRoute,           // no route in the kernel's table for the destination
+  kPuntRingFull,      // the exception path to the kernel twin is full
+  kTxFull,            // the egress port's transmit queue is full
+  kCount,
+};
+
+constexpr std::array<std::string_view, size_t(DropReason::kCount)> kDropReasonNames = {
+    "none",           "runt",     "not_for_us",     "bad_ipv4_header", "bad_ipv4_checksum",
+    "bad_ipv4_length", "no_route", "punt_ring_full", "tx_full",
+};
+
+inline std::string_view dropReasonName(DropReason r) { return kDropReasonNames[size_t(r)]; }
+
+}  // namespace vlb::dp

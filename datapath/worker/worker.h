@@ -1,0 +1,67 @@
+// A datapath lcore: polls its rx queue on every port, routes IPv4 with the published FIB, hands
+// the rest to the control thread's punt ring, and transmits what the control thread injects.
+// Per packet: no locks, no allocation, no logging; every drop is counted by reason.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "datapath/fib/fib.h"
+#include "datapath/worker/port_counters.h"
+
+namespace vlb::dp {
+
+constexpr uint16_t kBurst = 32;
+constexpr size_t kMaxPorts = 16;
+
+struct WorkerPort {
+  uint16_t port_id;
+  MacAddr mac;
+};
+
+struct WorkerSetup {
+  unsigned index = 0;   // 0..n-1, also the RCU thread id and the queue on every port
+  std::vector<WorkerPort> ports;  // datapath port index → DPDK port
+  rte_ring* punt_ring = nullptr;  // to the control thread (single producer: this worker)
+  rte_ring* inject_ring = nullptr;  // from the control thread; mbuf->port is the egress DPDK port
+  const std::atomic<const Fib*>* fib = nullptr;
+  rte_rcu_qsbr* rcu = nullptr;
+  unsigned idle_sleep_us = 0;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+class Worker {
+ public:
+  explicit Worker(WorkerSetup setup);
+
+  // The lcore's main loop; returns when `stop` is set.
+  int run();
+
+  // One pass over every port and the inject ring; returns the number of packets handled.
+  // Exposed so that component tests can drive the worker without an lcore.
+  unsigned poll();
+
+  const PortCounters& counters(size_t port_index) const { return counters_[port_index]; }
+
+ private:
+  void processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint16_t n);
+  unsigned drainInject();
+  void queueTx(size_t out_port, rte_mbuf* m);
+  void drop(size_t port, DropReason reason, rte_mbuf* m);
+  void flush();
+
+  WorkerSetup setup_;
+  std::vector<PortCounters> counters_;
+  uint8_t port_index_of_id_[RTE_MAX_ETHPORTS];
+  rte_mbuf* tx_[kMaxPorts][2 * kBurst];
+  uint16_t tx_count_[kMaxPorts] = {};
+  rte_mbuf* punt_[kBurst];
+  uint16_t punt_count_ = 0;
+};
+
+}  // namespace vlb::dp

@@ -1,0 +1,134 @@
+#include "mgmt/control/control_server.h"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace vlb::mgmt {
+namespace {
+
+constexpr size_t kMaxRequest = 64 * 1024;
+
+bool someoneAnswers(const sockaddr_un& addr) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  bool answered = connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return answered;
+}
+
+}  // namespace
+
+ControlServer::ControlServer(EventLoop& loop, const CommandRegistry& commands)
+    : loop_(loop), commands_(commands) {}
+
+ControlServer::~ControlServer() {
+  for (auto& [fd, conn] : connections_) {
+    loop_.remove(fd);
+    close(fd);
+  }
+  if (listen_fd_ >= 0) {
+    loop_.remove(listen_fd_);
+    close(listen_fd_);
+    unlink(path_.c_str());
+  }
+}
+
+Status ControlServer::listen(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return fail("control socket path too long: " + path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  if (ec) return fail("cannot create the directory of " + path + ": " + ec.message());
+  if (someoneAnswers(addr)) return fail("another vlbd already answers on " + path);
+  unlink(path.c_str());  // a stale socket of a vlbd that died
+
+  listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) return fail(std::string("socket: ") + strerror(errno));
+  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 64) != 0) {
+    std::string why = strerror(errno);
+    close(listen_fd_);
+    listen_fd_ = -1;
+    return fail("cannot listen on " + path + ": " + why);
+  }
+  path_ = path;
+  chmod(path.c_str(), 0660);
+  loop_.add(listen_fd_, EPOLLIN, [this](uint32_t) { accept(); });
+  return Ok{};
+}
+
+void ControlServer::accept() {
+  for (;;) {
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    connections_[fd] = {};
+    loop_.add(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t ev) { onConnection(fd, ev); });
+  }
+}
+
+void ControlServer::onConnection(int fd, uint32_t events) {
+  Connection& c = connections_[fd];
+  if (c.out.empty() && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) {
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) c.in.append(buf, size_t(n));
+    if (n == 0 && c.in.find('\n') == std::string::npos) c.in.push_back('\n');  // EOF ends it
+    if (n < 0 && errno != EAGAIN) return closeConnection(fd);
+    const size_t eol = c.in.find('\n');
+    if (eol == std::string::npos) {
+      if (c.in.size() > kMaxRequest) closeConnection(fd);
+      return;
+    }
+    c.out = handleRequest(c.in.substr(0, eol)) + "\n";
+  }
+  while (c.written < c.out.size()) {
+    ssize_t n = write(fd, c.out.data() + c.written, c.out.size() - c.written);
+    if (n < 0 && errno == EAGAIN) {
+      loop_.remove(fd);
+      loop_.add(fd, EPOLLOUT, [this, fd](uint32_t ev) { onConnection(fd, ev); });
+      return;
+    }
+    if (n <= 0) break;
+    c.written += size_t(n);
+  }
+  closeConnection(fd);
+}
+
+void ControlServer::closeConnection(int fd) {
+  loop_.remove(fd);
+  close(fd);
+  connections_.erase(fd);
+}
+
+std::string ControlServer::handleRequest(const std::string& line) const {
+  nlohmann::json reply;
+  auto request = nlohmann::json::parse(line, nullptr, false);
+  if (request.is_discarded() || !request.is_object() || !request.contains("command") ||
+      !request["command"].is_array()) {
+    reply = {{"ok", false}, {"error", "bad request: expected {\"command\": [words…]}"}};
+    return reply.dump();
+  }
+  Words words;
+  for (const auto& w : request["command"]) {
+    if (!w.is_string()) return nlohmann::json({{"ok", false}, {"error", "bad request: words must be strings"}}).dump();
+    words.push_back(w.get<std::string>());
+  }
+  auto result = commands_.dispatch(words);
+  if (result)
+    reply = {{"ok", true}, {"result", *result}};
+  else
+    reply = {{"ok", false}, {"error", result.error()}};
+  return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace vlb::mgmt

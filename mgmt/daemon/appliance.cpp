@@ -1,0 +1,220 @@
+#include "mgmt/daemon/appliance.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "datapath/port/port.h"
+#include "mgmt/daemon/eal_args.h"
+
+namespace vlb::mgmt {
+namespace {
+
+constexpr unsigned kMbufCache = 256;
+
+void logLine(const std::string& line) { std::fprintf(stderr, "vlbd: %s\n", line.c_str()); }
+
+int launchWorker(void* arg) { return static_cast<dp::Worker*>(arg)->run(); }
+
+}  // namespace
+
+Appliance::Appliance(config::Config cfg) : cfg_(std::move(cfg)) {}
+
+Appliance::~Appliance() { stop(); }
+
+Status Appliance::start(const std::string& argv0) {
+  Status st = startEal(argv0);
+  if (st) st = startPorts();
+  if (st) st = startWorkers();
+  if (st) st = startControl();
+  if (!st) stop();
+  return st;
+}
+
+Status Appliance::startEal(const std::string& argv0) {
+  auto args = ealArguments(cfg_, argv0);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (rte_eal_init(int(args.size()), argv.data()) < 0)
+    return fail(std::string("EAL initialisation failed: ") + rte_strerror(rte_errno));
+  eal_up_ = true;
+  unsigned lcore;
+  RTE_LCORE_FOREACH_WORKER(lcore) worker_lcores_.push_back(lcore);
+  if (worker_lcores_.empty())
+    return fail("eal: field \"lcores\": needs at least two lcores, one for control and one for "
+                "the datapath (e.g. \"0-1\")");
+  pool_ = rte_pktmbuf_pool_create("vlb_mbufs", cfg_.datapath.mbufs, kMbufCache, 0,
+                                  RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
+  if (!pool_) return fail(std::string("cannot create the packet pool: ") + rte_strerror(rte_errno));
+  return Ok{};
+}
+
+Status Appliance::startPorts() {
+  if (cfg_.ports.size() > dp::kMaxPorts)
+    return fail("ports: at most " + std::to_string(dp::kMaxPorts) + " are supported");
+  for (const auto& pc : cfg_.ports) {
+    dp::PortSetup setup;
+    setup.devargs = pc.devargs;
+    setup.queues = uint16_t(worker_lcores_.size());
+    setup.rx_descriptors = uint16_t(pc.rx_descriptors);
+    setup.tx_descriptors = uint16_t(pc.tx_descriptors);
+    setup.mtu = uint16_t(pc.mtu);
+    setup.pool = pool_;
+    std::string error;
+    auto id = dp::startPort(setup, &error);
+    if (!id) return fail("port \"" + pc.name + "\": " + error);
+    PortRuntime rt;
+    rt.config = pc;
+    rt.port_id = *id;
+    rt.mac = dp::portMac(*id);
+    ports_.push_back(std::move(rt));
+    // Pushed first so that stop() stops the port even if its twin fails below.
+    auto twin = KernelTwin::create(pc.twin.empty() ? pc.name : pc.twin, ports_.back().mac, pc.mtu,
+                                   pc.addresses);
+    if (!twin) return fail("port \"" + pc.name + "\": " + twin.error());
+    ports_.back().twin = std::move(*twin);
+  }
+  // The kernel is the slow path: it forwards what the datapath cannot yet (unresolved
+  // neighbours, expiring TTLs) and answers with ICMP.
+  if (auto st = writeSysctl("net/ipv4/ip_forward", "1"); !st) logLine(st.error());
+  for (const auto& route : cfg_.routes)
+    if (auto st = addKernelRoute(route); !st) return st;
+  return Ok{};
+}
+
+Status Appliance::startWorkers() {
+  const unsigned n = unsigned(worker_lcores_.size());
+  const size_t rcu_size = rte_rcu_qsbr_get_memsize(n);
+  rcu_ = static_cast<rte_rcu_qsbr*>(rte_zmalloc("vlb_rcu", rcu_size, RTE_CACHE_LINE_SIZE));
+  if (!rcu_ || rte_rcu_qsbr_init(rcu_, n) != 0) return fail("cannot set up RCU");
+
+  auto follower = KernelFollower::open();
+  if (!follower) return fail(follower.error());
+  follower_ = std::move(*follower);
+  resyncKernel();
+
+  std::vector<dp::WorkerPort> wports;
+  for (const auto& p : ports_) wports.push_back({p.port_id, p.mac});
+  for (unsigned i = 0; i < n; ++i) {
+    const unsigned flags = RING_F_SP_ENQ | RING_F_SC_DEQ;
+    const std::string punt = "vlb_punt_" + std::to_string(i);
+    const std::string inject = "vlb_inject_" + std::to_string(i);
+    punt_rings_.push_back(rte_ring_create(punt.c_str(), cfg_.datapath.punt_ring_size, SOCKET_ID_ANY, flags));
+    inject_rings_.push_back(rte_ring_create(inject.c_str(), cfg_.datapath.punt_ring_size, SOCKET_ID_ANY, flags));
+    if (!punt_rings_.back() || !inject_rings_.back())
+      return fail(std::string("cannot create the exception rings: ") + rte_strerror(rte_errno));
+    rte_rcu_qsbr_thread_register(rcu_, i);
+    dp::WorkerSetup setup;
+    setup.index = i;
+    setup.ports = wports;
+    setup.punt_ring = punt_rings_.back();
+    setup.inject_ring = inject_rings_.back();
+    setup.fib = &fib_;
+    setup.rcu = rcu_;
+    setup.idle_sleep_us = cfg_.datapath.idle_sleep_us;
+    setup.stop = &stop_workers_;
+    workers_.push_back(std::make_unique<dp::Worker>(std::move(setup)));
+  }
+  for (unsigned i = 0; i < n; ++i)
+    if (rte_eal_remote_launch(launchWorker, workers_[i].get(), worker_lcores_[i]) != 0)
+      return fail("cannot launch the datapath on lcore " + std::to_string(worker_lcores_[i]));
+  workers_running_ = true;
+  return Ok{};
+}
+
+Status Appliance::startControl() {
+  if (!loop_.ok()) return fail("cannot create the event loop");
+  registerShowCommands();
+  control_ = std::make_unique<ControlServer>(loop_, commands_);
+  if (auto st = control_->listen(cfg_.control.socket); !st) return st;
+
+  loop_.add(follower_->fd(), EPOLLIN, [this](uint32_t) { follower_->onReadable(); });
+  for (size_t i = 0; i < ports_.size(); ++i)
+    loop_.add(ports_[i].twin->fd(), EPOLLIN, [this, i](uint32_t) { onTwinReadable(i); });
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  signal_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ < 0) return fail("cannot create a signalfd");
+  loop_.add(signal_fd_, EPOLLIN, [this](uint32_t) {
+    signalfd_siginfo si;
+    while (read(signal_fd_, &si, sizeof si) == sizeof si) {
+      logLine(std::string("stopping on ") + strsignal(int(si.ssi_signo)));
+      stopping_ = true;
+    }
+  });
+  return Ok{};
+}
+
+void Appliance::run() {
+  logLine("running: " + std::to_string(ports_.size()) + " ports, " +
+          std::to_string(workers_.size()) + " datapath lcores, control socket " +
+          cfg_.control.socket);
+  while (!stopping_) {
+    const unsigned punted = drainPunts();
+    // Busy while the exception path has work; otherwise sleep on events, waking every
+    // millisecond to look at the punt rings.
+    loop_.runOnce(punted ? 0 : 1);
+    if (follower_->dirty()) resyncKernel();
+  }
+}
+
+void Appliance::stop() {
+  if (workers_running_) {
+    stop_workers_.store(true);
+    rte_eal_mp_wait_lcore();
+    workers_running_ = false;
+  }
+  control_.reset();
+  if (signal_fd_ >= 0) {
+    loop_.remove(signal_fd_);
+    close(signal_fd_);
+    signal_fd_ = -1;
+  }
+  for (auto* ring : punt_rings_) {
+    void* m;
+    while (ring && rte_ring_dequeue(ring, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    rte_ring_free(ring);
+  }
+  for (auto* ring : inject_rings_) {
+    void* m;
+    while (ring && rte_ring_dequeue(ring, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    rte_ring_free(ring);
+  }
+  punt_rings_.clear();
+  inject_rings_.clear();
+  workers_.clear();
+  for (auto& p : ports_) {
+    if (p.twin) loop_.remove(p.twin->fd());
+    p.twin.reset();  // closing the TAP removes the interface
+    dp::stopPort(p.port_id);
+  }
+  ports_.clear();
+  delete fib_.exchange(nullptr);
+  follower_.reset();
+  if (rcu_) rte_free(rcu_);
+  rcu_ = nullptr;
+  if (pool_) rte_mempool_free(pool_);
+  pool_ = nullptr;
+  if (eal_up_) {
+    const std::string runtime_dir = rte_eal_get_runtime_dir();
+    rte_eal_cleanup();
+    rmdir(runtime_dir.c_str());  // only when empty: files of another process stay
+  }
+  eal_up_ = false;
+}
+
+}  // namespace vlb::mgmt

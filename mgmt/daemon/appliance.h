@@ -1,0 +1,92 @@
+// vlbd's wiring: EAL, ports and their kernel twins, datapath lcores, the exception path, the
+// kernel-table follower and the control API, all driven by the control thread's event loop.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "datapath/fib/fib.h"
+#include "datapath/fib/kernel_tables.h"
+#include "datapath/worker/worker.h"
+#include "mgmt/config/config.h"
+#include "mgmt/control/command_registry.h"
+#include "mgmt/control/control_server.h"
+#include "mgmt/daemon/event_loop.h"
+#include "mgmt/netlink/kernel_follower.h"
+#include "mgmt/twin/kernel_twin.h"
+
+namespace vlb::mgmt {
+
+// Losses on the exception path, counted by the control thread.
+struct ExceptionCounters {
+  uint64_t to_kernel = 0;           // punted frames written to the twin
+  uint64_t from_kernel = 0;         // frames the kernel wrote to the twin
+  uint64_t twin_write_failed = 0;   // the twin's queue was full
+  uint64_t inject_ring_full = 0;    // the datapath's inject ring was full
+  uint64_t no_mbuf = 0;             // the packet pool was empty
+};
+
+struct PortRuntime {
+  config::Port config;
+  uint16_t port_id = 0;
+  dp::MacAddr mac{};
+  std::unique_ptr<KernelTwin> twin;
+  ExceptionCounters exceptions;
+};
+
+class Appliance {
+ public:
+  explicit Appliance(config::Config cfg);
+  ~Appliance();
+
+  // Brings everything up; on failure, what was started is stopped again.
+  Status start(const std::string& argv0);
+  // Runs the control thread until SIGTERM or SIGINT (which the caller has blocked).
+  void run();
+
+ private:
+  Status startEal(const std::string& argv0);
+  Status startPorts();
+  Status startWorkers();
+  Status startControl();
+  void stop();
+
+  void registerShowCommands();
+  void resyncKernel();
+  void publishFib(std::unique_ptr<dp::Fib> fib);
+  unsigned drainPunts();
+  void onTwinReadable(size_t port);
+  std::optional<uint16_t> portOfIfindex(int ifindex) const;
+  std::string interfaceName(int ifindex) const;
+
+  config::Config cfg_;
+  bool eal_up_ = false;
+  rte_mempool* pool_ = nullptr;
+  std::vector<PortRuntime> ports_;
+  std::vector<rte_ring*> punt_rings_, inject_rings_;
+  std::vector<std::unique_ptr<dp::Worker>> workers_;
+  std::vector<unsigned> worker_lcores_;
+  rte_rcu_qsbr* rcu_ = nullptr;
+  std::atomic<const dp::Fib*> fib_{nullptr};
+  std::atomic<bool> stop_workers_{false};
+  bool workers_running_ = false;
+
+  EventLoop loop_;
+  CommandRegistry commands_;
+  std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<KernelFollower> follower_;
+  dp::KernelTables tables_;
+  uint64_t fib_generation_ = 0;
+  int signal_fd_ = -1;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace vlb::mgmt

@@ -1,0 +1,140 @@
+// The operational commands of the foundation: show version, interfaces, neighbours, routes.
+#include <arpa/inet.h>
+
+#include <cstdio>
+
+#include <rte_ethdev.h>
+#include <rte_version.h>
+
+#include "datapath/port/port.h"
+#include "mgmt/daemon/appliance.h"
+
+namespace vlb::mgmt {
+namespace {
+
+using nlohmann::json;
+
+std::string ipv4Text(uint32_t host_order) {
+  const uint32_t net = htonl(host_order);
+  char buf[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &net, buf, sizeof buf);
+  return buf;
+}
+
+std::string macText(const dp::MacAddr& m) {
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m.bytes[0], m.bytes[1],
+                m.bytes[2], m.bytes[3], m.bytes[4], m.bytes[5]);
+  return buf;
+}
+
+const char* stateName(dp::NeighbourState s) {
+  switch (s) {
+    case dp::NeighbourState::kReachable: return "reachable";
+    case dp::NeighbourState::kStale: return "stale";
+    case dp::NeighbourState::kDelay: return "delay";
+    case dp::NeighbourState::kProbe: return "probe";
+    case dp::NeighbourState::kPermanent: return "permanent";
+    default: return "unusable";
+  }
+}
+
+Result<json> noArguments(const Words& args, const char* command) {
+  if (!args.empty()) return fail(std::string("\"") + command + "\" takes no arguments");
+  return json::object();
+}
+
+}  // namespace
+
+void Appliance::registerShowCommands() {
+  commands_.add("help", "list the commands", [this](const Words&) -> Result<json> {
+    return json{{"commands", commands_.describe()}};
+  });
+
+  commands_.add("show version", "software versions and uptime", [this](const Words& a) -> Result<json> {
+    if (auto r = noArguments(a, "show version"); !r) return r;
+    json lcores = json::array();
+    for (unsigned l : worker_lcores_) lcores.push_back(l);
+    const auto up = std::chrono::steady_clock::now() - started_at_;
+    return json{{"version", VLB_VERSION},
+                {"dpdk", rte_version()},
+                {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(up).count()},
+                {"datapath_lcores", lcores},
+                {"fib_generation", fib_generation_},
+                {"netlink_overruns", follower_ ? follower_->overruns() : 0}};
+  });
+
+  commands_.add("show interfaces", "ports, their twins, counters and drops by reason",
+                [this](const Words& a) -> Result<json> {
+    if (auto r = noArguments(a, "show interfaces"); !r) return r;
+    json list = json::array();
+    for (size_t i = 0; i < ports_.size(); ++i) {
+      const PortRuntime& p = ports_[i];
+      dp::PortCountersSnapshot c;
+      for (const auto& w : workers_) c.accumulate(w->counters(i));
+      json drops = json::object();
+      for (size_t r = 1; r < c.drops.size(); ++r)
+        drops[std::string(dp::dropReasonName(dp::DropReason(r)))] = c.drops[r];
+      const ExceptionCounters& e = p.exceptions;
+      drops["twin_write_failed"] = e.twin_write_failed;
+      drops["inject_ring_full"] = e.inject_ring_full;
+      drops["no_mbuf"] = e.no_mbuf;
+      uint64_t dropped = c.dropped() + e.twin_write_failed + e.inject_ring_full + e.no_mbuf;
+      json addresses = json::array();
+      for (const auto& a : p.config.addresses) addresses.push_back(a.text);
+      rte_eth_stats nic{};
+      rte_eth_stats_get(p.port_id, &nic);
+      list.push_back({
+          {"name", p.config.name},
+          {"role", config::roleName(p.config.role)},
+          {"devargs", p.config.devargs},
+          {"port_id", p.port_id},
+          {"twin", p.twin->name()},
+          {"twin_ifindex", p.twin->ifindex()},
+          {"mac", macText(p.mac)},
+          {"link_up", dp::portLinkUp(p.port_id)},
+          {"mtu", p.config.mtu},
+          {"addresses", addresses},
+          {"counters", {{"rx_packets", c.rx_packets}, {"rx_bytes", c.rx_bytes},
+                        {"tx_packets", c.tx_packets}, {"tx_bytes", c.tx_bytes},
+                        {"forwarded", c.forwarded}, {"punted", c.punted},
+                        {"injected", c.injected}, {"dropped", dropped},
+                        {"to_kernel", e.to_kernel}, {"from_kernel", e.from_kernel}}},
+          {"drops", drops},
+          {"nic", {{"ipackets", nic.ipackets}, {"opackets", nic.opackets},
+                   {"ibytes", nic.ibytes}, {"obytes", nic.obytes}, {"imissed", nic.imissed},
+                   {"ierrors", nic.ierrors}, {"oerrors", nic.oerrors},
+                   {"rx_nombuf", nic.rx_nombuf}}},
+      });
+    }
+    return json{{"interfaces", list}};
+  });
+
+  auto neighbours = [this](const Words& a) -> Result<json> {
+    if (auto r = noArguments(a, "show neighbours"); !r) return r;
+    json list = json::array();
+    for (const auto& n : tables_.neighbours) {
+      if (!portOfIfindex(n.ifindex) || !dp::neighbourUsable(n.state)) continue;
+      list.push_back({{"address", ipv4Text(n.address)}, {"mac", macText(n.mac)},
+                      {"interface", interfaceName(n.ifindex)}, {"state", stateName(n.state)}});
+    }
+    return json{{"neighbours", list}};
+  };
+  commands_.add("show neighbours", "IPv4 neighbours the datapath forwards to", neighbours);
+  commands_.add("show neighbors", "same as show neighbours", neighbours);
+
+  commands_.add("show routes", "IPv4 routes of the kernel's main table through the ports",
+                [this](const Words& a) -> Result<json> {
+    if (auto r = noArguments(a, "show routes"); !r) return r;
+    json list = json::array();
+    for (const auto& r : tables_.routes) {
+      if (!portOfIfindex(r.ifindex) || r.type != dp::RouteType::kUnicast) continue;
+      list.push_back({{"destination", ipv4Text(r.destination) + "/" + std::to_string(r.length)},
+                      {"gateway", r.gateway ? json(ipv4Text(r.gateway)) : json(nullptr)},
+                      {"interface", interfaceName(r.ifindex)}});
+    }
+    return json{{"routes", list}};
+  });
+}
+
+}  // namespace vlb::mgmt
