@@ -59,6 +59,7 @@ std::optional<uint16_t> startPort(const PortSetup& setup, std::string* error) {
 }
 
 void stopPort(uint16_t port_id) {
+  rte_eth_promiscuous_disable(port_id);
   rte_eth_dev_stop(port_id);
   rte_eth_dev_close(port_id);
 }

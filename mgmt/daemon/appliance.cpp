@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -212,7 +213,9 @@ void Appliance::stop() {
   if (eal_up_) {
     const std::string runtime_dir = rte_eal_get_runtime_dir();
     rte_eal_cleanup();
-    rmdir(runtime_dir.c_str());  // only when empty: files of another process stay
+    // Only when empty: files of another process stay.
+    rmdir(runtime_dir.c_str());
+    rmdir(std::filesystem::path(runtime_dir).parent_path().c_str());
   }
   eal_up_ = false;
 }

@@ -1,0 +1,93 @@
+// The appliance configuration: one typed model, loaded from JSON (docs/config.md).
+// Parsing validates everything; a config that fails validation is refused whole.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mgmt/common/result.h"
+
+namespace vlb::config {
+
+// An IPv4 or IPv6 address; `bytes` holds 4 or 16 bytes in network order.
+struct IpAddress {
+  int family = 0;  // AF_INET or AF_INET6
+  std::array<uint8_t, 16> bytes{};
+  std::string text;  // canonical text form, e.g. "192.0.2.1"
+
+  bool operator==(const IpAddress& o) const { return family == o.family && bytes == o.bytes; }
+};
+
+// An address with a prefix length, e.g. a self IP "192.0.2.1/24" or a route "0.0.0.0/0".
+struct IpPrefix {
+  IpAddress address;
+  uint8_t length = 0;
+  std::string text;  // canonical text form, e.g. "192.0.2.1/24"
+};
+
+struct EalOptions {
+  bool no_huge = false;    // --no-huge: plain memory, no hugepages
+  bool no_pci = false;     // --no-pci: vdevs only
+  bool in_memory = false;  // --in-memory: no files under /var/run/dpdk
+  std::string file_prefix = "vlb";
+  unsigned memory_mb = 0;  // -m; 0 = EAL default (with no_huge: 512)
+  std::string lcores;      // -l, e.g. "0-1"; the first is the control thread, the rest datapath
+  std::vector<std::string> extra_args;  // appended to the EAL command line as they are
+};
+
+enum class PortRole { kExternal, kInternal, kDmz };
+
+struct Port {
+  std::string name;     // also the kernel twin's interface name unless `twin` says otherwise
+  PortRole role = PortRole::kExternal;
+  std::string devargs;  // a PCI address ("0000:03:00.0") or a vdev ("net_af_packet0,iface=eth1")
+  std::string twin;     // kernel twin interface name; defaults to `name`
+  std::vector<IpPrefix> addresses;  // self IPs, put on the twin
+  unsigned mtu = 1500;
+  unsigned rx_descriptors = 1024;
+  unsigned tx_descriptors = 1024;
+};
+
+// A static route, put in the kernel's main table through the twin; the datapath follows the kernel.
+struct Route {
+  IpPrefix destination;
+  IpAddress gateway;
+};
+
+struct DatapathOptions {
+  unsigned mbufs = 8191;            // mbufs in the packet pool
+  unsigned punt_ring_size = 1024;   // per datapath lcore, each direction; a power of two
+  unsigned idle_sleep_us = 0;       // sleep this long after empty polls (0: pure polling)
+};
+
+struct ControlOptions {
+  std::string socket = "/run/vlb/vlbd.sock";
+};
+
+struct Config {
+  std::string hostname;  // optional; informational for now
+  EalOptions eal;
+  ControlOptions control;
+  DatapathOptions datapath;
+  std::vector<Port> ports;
+  std::vector<Route> routes;
+};
+
+// Parse and validate a JSON document. Errors name the object and field, e.g.
+//   ports[1] "int": field "addresses[0]": "192.0.2.300/24" is not an IP prefix
+Result<Config> parseConfig(std::string_view json_text);
+Result<Config> loadConfigFile(const std::string& path);
+
+// The embedded default: the lab topology of scripts/lab (ports on ext0 and int0).
+std::string_view defaultConfigJson();
+
+// Helpers shared with the rest of mgmt.
+Result<IpAddress> parseIpAddress(std::string_view text);
+Result<IpPrefix> parseIpPrefix(std::string_view text);
+std::string_view roleName(PortRole role);
+
+}  // namespace vlb::config

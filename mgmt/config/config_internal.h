@@ -1,0 +1,23 @@
+// Declarations shared by the files of mgmt/config; not part of its public API.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "mgmt/config/config.h"
+#include "mgmt/config/field_reader.h"
+
+namespace vlb::config::detail {
+
+// Parses JSON text into `out`. Refuses syntax errors (`line L, column C: ...`), a field that
+// appears twice in one object, and nesting deeper than any config needs.
+Status parseDocument(std::string_view text, Json& out);
+
+// Whether `address` lies inside the subnet of `prefix` (same family, same leading bits).
+bool prefixContains(const IpPrefix& prefix, const IpAddress& address);
+
+// The top-level "ports" and "routes" arrays. Routes are checked against the ports.
+Status parsePorts(const Json& list, std::vector<Port>& out);
+Status parseRoutes(const Json& list, const std::vector<Port>& ports, std::vector<Route>& out);
+
+}  // namespace vlb::config::detail
