@@ -15,7 +15,7 @@ void CommandRegistry::add(const std::string& words, std::string help, CommandHan
   commands_[splitWords(words)] = {std::move(help), std::move(handler)};
 }
 
-Result<nlohmann::json> CommandRegistry::dispatch(const Words& words) const {
+Result<nlohmann::ordered_json> CommandRegistry::dispatch(const Words& words) const {
   for (size_t n = words.size(); n > 0; --n) {
     auto it = commands_.find(Words(words.begin(), words.begin() + long(n)));
     if (it == commands_.end()) continue;
@@ -27,8 +27,8 @@ Result<nlohmann::json> CommandRegistry::dispatch(const Words& words) const {
   return fail("unknown command \"" + text + "\"; try \"help\"");
 }
 
-nlohmann::json CommandRegistry::describe() const {
-  nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json CommandRegistry::describe() const {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& [words, cmd] : commands_) {
     std::string text;
     for (const auto& w : words) text += (text.empty() ? "" : " ") + w;

@@ -15,14 +15,14 @@
 namespace vlb::mgmt {
 
 using Words = std::vector<std::string>;
-using CommandHandler = std::function<Result<nlohmann::json>(const Words& args)>;
+using CommandHandler = std::function<Result<nlohmann::ordered_json>(const Words& args)>;
 
 class CommandRegistry {
  public:
   void add(const std::string& words, std::string help, CommandHandler handler);
-  Result<nlohmann::json> dispatch(const Words& words) const;
+  Result<nlohmann::ordered_json> dispatch(const Words& words) const;
   // [{"command": "show interfaces", "help": "..."}], for `help` and completion.
-  nlohmann::json describe() const;
+  nlohmann::ordered_json describe() const;
 
  private:
   struct Command {

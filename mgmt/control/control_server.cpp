@@ -111,8 +111,8 @@ void ControlServer::closeConnection(int fd) {
 }
 
 std::string ControlServer::handleRequest(const std::string& line) const {
-  nlohmann::json reply;
-  auto request = nlohmann::json::parse(line, nullptr, false);
+  nlohmann::ordered_json reply;
+  auto request = nlohmann::ordered_json::parse(line, nullptr, false);
   if (request.is_discarded() || !request.is_object() || !request.contains("command") ||
       !request["command"].is_array()) {
     reply = {{"ok", false}, {"error", "bad request: expected {\"command\": [words…]}"}};
@@ -120,7 +120,7 @@ std::string ControlServer::handleRequest(const std::string& line) const {
   }
   Words words;
   for (const auto& w : request["command"]) {
-    if (!w.is_string()) return nlohmann::json({{"ok", false}, {"error", "bad request: words must be strings"}}).dump();
+    if (!w.is_string()) return nlohmann::ordered_json({{"ok", false}, {"error", "bad request: words must be strings"}}).dump();
     words.push_back(w.get<std::string>());
   }
   auto result = commands_.dispatch(words);
@@ -128,7 +128,7 @@ std::string ControlServer::handleRequest(const std::string& line) const {
     reply = {{"ok", true}, {"result", *result}};
   else
     reply = {{"ok", false}, {"error", result.error()}};
-  return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return reply.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace vlb::mgmt

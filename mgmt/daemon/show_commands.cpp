@@ -12,7 +12,7 @@
 namespace vlb::mgmt {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string ipv4Text(uint32_t host_order) {
   const uint32_t net = htonl(host_order);

@@ -36,7 +36,7 @@ bool request(const std::string& path, const std::vector<std::string>& words, std
   }
   timeval tv{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  const std::string line = nlohmann::json({{"command", words}}).dump() + "\n";
+  const std::string line = nlohmann::ordered_json({{"command", words}}).dump() + "\n";
   if (write(fd, line.data(), line.size()) != ssize_t(line.size())) {
     *error = std::string("cannot send the request: ") + strerror(errno);
     close(fd);
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     std::cerr << "vlbsh: " << error << "\n";
     return 1;
   }
-  auto doc = nlohmann::json::parse(reply, nullptr, false);
+  auto doc = nlohmann::ordered_json::parse(reply, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     std::cerr << "vlbsh: vlbd sent an answer that is not JSON\n";
     return 1;

@@ -6,7 +6,7 @@
 namespace vlb::shell {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string scalarText(const json& v) {
   if (v.is_string()) return v.get<std::string>();

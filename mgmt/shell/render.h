@@ -9,6 +9,6 @@
 
 namespace vlb::shell {
 
-void render(std::ostream& out, const std::vector<std::string>& command, const nlohmann::json& result);
+void render(std::ostream& out, const std::vector<std::string>& command, const nlohmann::ordered_json& result);
 
 }  // namespace vlb::shell

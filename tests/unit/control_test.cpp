@@ -9,7 +9,7 @@
 namespace vlb::mgmt {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 CommandRegistry registry() {
   CommandRegistry r;
