@@ -71,7 +71,8 @@ TEST(FibPlan, GatewayRouteFollowsTheGatewaysNeighbour) {
   EXPECT_EQ(resolve(planFib(t, portOf), ipv4("203.0.113.5"))->kind, Adjacency::Kind::kPunt);
 
   t.neighbours.push_back({ipv4("198.51.100.254"), kExtTwin, mac(0xfe), NeighbourState::kReachable});
-  const Adjacency* a = resolve(planFib(t, portOf), ipv4("203.0.113.5"));
+  const auto plan = planFib(t, portOf);
+  const Adjacency* a = resolve(plan, ipv4("203.0.113.5"));
   EXPECT_EQ(a->kind, Adjacency::Kind::kForward);
   EXPECT_EQ(a->port, 0);
   EXPECT_EQ(a->dst_mac.bytes[5], 0xfe);
@@ -83,7 +84,8 @@ TEST(FibPlan, NeighbourBehindAMoreSpecificGatewayRouteIsNotAHostRoute) {
   t.routes.push_back({ipv4("192.0.2.128"), 25, ipv4("192.0.2.13"), kIntTwin, RouteType::kUnicast});
   t.neighbours.push_back({ipv4("192.0.2.13"), kIntTwin, mac(0x13), NeighbourState::kReachable});
   t.neighbours.push_back({ipv4("192.0.2.200"), kIntTwin, mac(0xc8), NeighbourState::kReachable});
-  const Adjacency* a = resolve(planFib(t, portOf), ipv4("192.0.2.200"));
+  const auto plan = planFib(t, portOf);
+  const Adjacency* a = resolve(plan, ipv4("192.0.2.200"));
   EXPECT_EQ(a->dst_mac.bytes[5], 0x13);
 }
 
