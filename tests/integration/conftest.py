@@ -87,17 +87,26 @@ def lab():
         lab_script(the_lab.prefix, "down", check=False)
 
 
-def lab_config(prefix):
-    """The vlbd config the tests use: af_packet ports on the lab's ext0/int0."""
+PORT_DEVARGS = {
+    # DPDK's af_packet PMD on the lab's veths.
+    "af_packet": "net_af_packet{n},iface={iface}",
+    # AF_XDP in copy mode: veths have no zero-copy support.
+    "af_xdp": "net_af_xdp{n},iface={iface},force_copy=1",
+}
+
+
+def lab_config(prefix, driver="af_packet"):
+    """The vlbd config the tests use: ports on the lab's ext0/int0 with the given PMD."""
+    devargs = PORT_DEVARGS[driver]
     return {
         "eal": {"no_huge": True, "no_pci": True, "in_memory": True, "file_prefix": prefix,
                 "memory_mb": 256, "lcores": "0-1"},
         "control": {"socket": f"/run/vlb-lab/{prefix}/vlbd.sock"},
         "datapath": {"idle_sleep_us": 50},
         "ports": [
-            {"name": "ext", "role": "external", "devargs": "net_af_packet0,iface=ext0",
+            {"name": "ext", "role": "external", "devargs": devargs.format(n=0, iface="ext0"),
              "addresses": ["198.51.100.1/24"]},
-            {"name": "int", "role": "internal", "devargs": "net_af_packet1,iface=int0",
+            {"name": "int", "role": "internal", "devargs": devargs.format(n=1, iface="int0"),
              "addresses": ["192.0.2.1/24"]},
         ],
     }
@@ -174,11 +183,17 @@ class Vlbd:
 
 
 @pytest.fixture(scope="module")
-def vlbd(lab):
+def port_driver():
+    """The PMD of the appliance's ports; a module may override this fixture with params."""
+    return "af_packet"
+
+
+@pytest.fixture(scope="module")
+def vlbd(lab, port_driver):
     for exe in (vlbd_exe(), vlbsh_exe()):
         if not os.access(exe, os.X_OK):
             pytest.fail(f"{exe} is not an executable (set VLBD and VLBSH)")
-    daemon = Vlbd(lab)
+    daemon = Vlbd(lab, lab_config(lab.prefix, port_driver))
     try:
         daemon.start()
     except BaseException:

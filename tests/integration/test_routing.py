@@ -1,7 +1,15 @@
 """The appliance routes between clients and reals in the datapath and follows the kernel's tables."""
 import hashlib
 
+import pytest
+
 from conftest import eventually
+
+
+@pytest.fixture(scope="module", params=["af_packet", "af_xdp"])
+def port_driver(request):
+    """Every routing test runs over both port drivers the lab supports."""
+    return request.param
 
 TWINS = {"ext", "int"}
 NEIGH_STATES = {"REACHABLE", "STALE", "DELAY", "PROBE", "PERMANENT"}
