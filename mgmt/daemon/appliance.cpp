@@ -5,6 +5,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -22,6 +23,7 @@ namespace vlb::mgmt {
 namespace {
 
 constexpr unsigned kMbufCache = 256;
+constexpr unsigned kFrameOverhead = 14 + 4 + 4;  // Ethernet header, one VLAN tag, FCS
 
 void logLine(const std::string& line) { std::fprintf(stderr, "vlbd: %s\n", line.c_str()); }
 
@@ -55,8 +57,14 @@ Status Appliance::startEal(const std::string& argv0) {
   if (worker_lcores_.empty())
     return fail("eal: field \"lcores\": needs at least two lcores, one for control and one for "
                 "the datapath (e.g. \"0-1\")");
+  // One buffer holds a whole frame of the largest MTU: the datapath and the exception path
+  // handle single-segment frames only.
+  unsigned max_mtu = 1500;
+  for (const auto& p : cfg_.ports) max_mtu = std::max(max_mtu, p.mtu);
+  const unsigned data_room = std::max<unsigned>(
+      RTE_MBUF_DEFAULT_BUF_SIZE, RTE_PKTMBUF_HEADROOM + max_mtu + kFrameOverhead);
   pool_ = rte_pktmbuf_pool_create("vlb_mbufs", cfg_.datapath.mbufs, kMbufCache, 0,
-                                  RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
+                                  uint16_t(data_room), int(rte_socket_id()));
   if (!pool_) return fail(std::string("cannot create the packet pool: ") + rte_strerror(rte_errno));
   return Ok{};
 }

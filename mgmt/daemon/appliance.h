@@ -31,6 +31,7 @@ struct ExceptionCounters {
   uint64_t twin_write_failed = 0;   // the twin's queue was full
   uint64_t inject_ring_full = 0;    // the datapath's inject ring was full
   uint64_t no_mbuf = 0;             // the packet pool was empty
+  uint64_t twin_frame_too_big = 0;  // the kernel wrote a frame larger than a packet buffer
 };
 
 struct PortRuntime {

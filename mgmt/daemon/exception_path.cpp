@@ -70,8 +70,8 @@ void Appliance::onTwinReadable(size_t port) {
       continue;
     }
     char* dst = rte_pktmbuf_append(m, uint16_t(len));
-    if (!dst) {  // larger than one mbuf: the twin's MTU is above the pool's buffers
-      ++p.exceptions.no_mbuf;
+    if (!dst) {  // larger than the port's MTU allows: the pool is sized for that
+      ++p.exceptions.twin_frame_too_big;
       rte_pktmbuf_free(m);
       continue;
     }

@@ -79,7 +79,9 @@ void Appliance::registerShowCommands() {
       drops["twin_write_failed"] = e.twin_write_failed;
       drops["inject_ring_full"] = e.inject_ring_full;
       drops["no_mbuf"] = e.no_mbuf;
-      uint64_t dropped = c.dropped() + e.twin_write_failed + e.inject_ring_full + e.no_mbuf;
+      drops["twin_frame_too_big"] = e.twin_frame_too_big;
+      uint64_t dropped = c.dropped() + e.twin_write_failed + e.inject_ring_full + e.no_mbuf +
+                         e.twin_frame_too_big;
       json addresses = json::array();
       for (const auto& a : p.config.addresses) addresses.push_back(a.text);
       rte_eth_stats nic{};
