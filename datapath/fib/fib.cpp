@@ -24,6 +24,10 @@ std::unique_ptr<Fib> Fib::build(const FibPlan& plan, std::string* error) {
   }
   fib->adjacencies_ = plan.adjacencies;
   for (const auto& e : plan.entries) {
+    if (e.length == 0) {
+      fib->default_route_ = &fib->adjacencies_[e.adjacency];
+      continue;
+    }
     int rc = rte_lpm_add(fib->lpm_, e.prefix, e.length, e.adjacency);
     if (rc != 0) {
       *error = "cannot add a route to the forwarding table: " + std::string(rte_strerror(-rc));

@@ -24,8 +24,8 @@ class Fib {
   // nullptr when no route covers `dst` (host order).
   const Adjacency* lookup(uint32_t dst) const {
     uint32_t next_hop;
-    if (rte_lpm_lookup(lpm_, dst, &next_hop) != 0) return nullptr;
-    return &adjacencies_[next_hop];
+    if (rte_lpm_lookup(lpm_, dst, &next_hop) == 0) return &adjacencies_[next_hop];
+    return default_route_;  // rte_lpm holds prefixes of length 1 to 32 only
   }
 
   size_t entryCount() const { return entries_; }
@@ -34,6 +34,7 @@ class Fib {
   Fib() = default;
   rte_lpm* lpm_ = nullptr;
   std::vector<Adjacency> adjacencies_;
+  const Adjacency* default_route_ = nullptr;  // the /0 entry, if any
   size_t entries_ = 0;
 };
 

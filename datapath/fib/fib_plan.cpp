@@ -12,12 +12,29 @@ bool covers(const KernelRoute& r, uint32_t address) {
   return (address & maskOf(r.length)) == (r.destination & maskOf(r.length));
 }
 
-// The kernel's own choice for `address` among unicast main-table routes: the longest prefix.
+// Whether `a` is the kernel's choice over `b` for the same destinations.
+bool preferred(const KernelRoute& a, const KernelRoute& b) {
+  return a.length > b.length || (a.length == b.length && a.priority < b.priority);
+}
+
+// The kernel's own choice for `address`: the longest prefix, then the lowest metric.
 const KernelRoute* longestMatch(const std::vector<KernelRoute>& routes, uint32_t address) {
   const KernelRoute* best = nullptr;
   for (const auto& r : routes)
-    if (covers(r, address) && (!best || r.length > best->length)) best = &r;
+    if (covers(r, address) && (!best || preferred(r, *best))) best = &r;
   return best;
+}
+
+// One route per prefix: the one with the lowest metric.
+std::vector<KernelRoute> bestRoutes(const std::vector<KernelRoute>& routes) {
+  std::map<std::pair<uint32_t, uint8_t>, KernelRoute> best;
+  for (const auto& r : routes) {
+    auto [it, inserted] = best.try_emplace({r.destination & maskOf(r.length), r.length}, r);
+    if (!inserted && r.priority < it->second.priority) it->second = r;
+  }
+  std::vector<KernelRoute> out;
+  for (const auto& [key, r] : best) out.push_back(r);
+  return out;
 }
 
 class PlanBuilder {
@@ -65,8 +82,8 @@ const KernelNeighbour* findNeighbour(const KernelTables& t, uint32_t address, in
 
 FibPlan planFib(const KernelTables& tables, const PortOfIfindex& port_of) {
   PlanBuilder b;
-  std::vector<KernelRoute> unicast;
-  for (const auto& r : tables.routes) {
+  const std::vector<KernelRoute> routes = bestRoutes(tables.routes);
+  for (const auto& r : routes) {
     if (r.type == RouteType::kBlackhole) {
       b.add(r.destination, r.length, kDropAdjacency);
       continue;
@@ -75,7 +92,6 @@ FibPlan planFib(const KernelTables& tables, const PortOfIfindex& port_of) {
       b.add(r.destination, r.length, kPuntAdjacency);
       continue;
     }
-    unicast.push_back(r);
     const auto port = port_of(r.ifindex);
     const KernelNeighbour* gw = r.gateway ? findNeighbour(tables, r.gateway, r.ifindex) : nullptr;
     if (port && gw)
@@ -87,8 +103,11 @@ FibPlan planFib(const KernelTables& tables, const PortOfIfindex& port_of) {
   for (const auto& n : tables.neighbours) {
     const auto port = port_of(n.ifindex);
     if (!port || !neighbourUsable(n.state)) continue;
-    const KernelRoute* r = longestMatch(unicast, n.address);
-    if (r && r->gateway == 0 && r->ifindex == n.ifindex && r->length < 32)
+    // Only where the kernel itself would deliver on-link through this twin: a more specific
+    // gateway, blackhole or unreachable route wins over a neighbour entry.
+    const KernelRoute* r = longestMatch(routes, n.address);
+    if (r && r->type == RouteType::kUnicast && r->gateway == 0 && r->ifindex == n.ifindex &&
+        r->length < 32)
       b.add(n.address, 32, b.forward(*port, n.mac));
   }
 

@@ -6,7 +6,8 @@
 // - a gateway route whose gateway is resolved → forward to it; unresolved → punt, so that the
 //   kernel forwards the first packets itself and resolves the neighbour, which we then learn;
 // - a connected route → punt (the kernel resolves unknown hosts); routes not through a twin and
-//   unreachable/prohibit routes → punt; blackhole → drop.
+//   unreachable/prohibit routes → punt; blackhole → drop;
+// - of several routes to one prefix, the one with the lowest metric.
 #pragma once
 
 #include <cstdint>
@@ -23,17 +24,20 @@ struct Adjacency {
   Kind kind = Kind::kPunt;
   uint16_t port = 0;  // egress port, for kForward
   MacAddr dst_mac{};  // next hop's MAC, for kForward
+  bool operator==(const Adjacency&) const = default;
 };
 
 struct FibEntry {
   uint32_t prefix = 0;
   uint8_t length = 0;
   uint32_t adjacency = 0;  // index into FibPlan::adjacencies
+  bool operator==(const FibEntry&) const = default;
 };
 
 struct FibPlan {
   std::vector<Adjacency> adjacencies;  // [0] is always punt, [1] always drop
   std::vector<FibEntry> entries;
+  bool operator==(const FibPlan&) const = default;
 };
 
 constexpr uint32_t kPuntAdjacency = 0;

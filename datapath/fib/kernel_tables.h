@@ -16,6 +16,7 @@ struct KernelRoute {
   uint32_t gateway = 0;  // 0: connected (on-link)
   int ifindex = 0;
   RouteType type = RouteType::kUnicast;
+  uint32_t priority = 0;  // the metric: of two routes to one prefix, the lower wins
 };
 
 enum class NeighbourState : uint8_t { kReachable, kStale, kDelay, kProbe, kPermanent, kUnusable };
@@ -34,7 +35,7 @@ struct KernelAddress {
 };
 
 struct KernelTables {
-  std::vector<KernelRoute> routes;          // main table only
+  std::vector<KernelRoute> routes;  // main table, TOS 0, live next hops only
   std::vector<KernelNeighbour> neighbours;
   std::vector<KernelAddress> addresses;     // every local IPv4 address in the namespace
 };

@@ -15,6 +15,7 @@ enum class DropReason : uint8_t {
   kBadIpv4Checksum,   // header checksum wrong
   kBadIpv4Length,     // total length shorter than the header or longer than the frame
   kNoRoute,           // no route in the kernel's table for the destination
+  kBlackhole,         // the kernel's route for the destination is a blackhole
   kPuntRingFull,      // the exception path to the kernel twin is full
   kTxFull,            // the egress port's transmit queue is full
   kCount,
@@ -22,7 +23,7 @@ enum class DropReason : uint8_t {
 
 constexpr std::array<std::string_view, size_t(DropReason::kCount)> kDropReasonNames = {
     "none",           "runt",     "not_for_us",     "bad_ipv4_header", "bad_ipv4_checksum",
-    "bad_ipv4_length", "no_route", "punt_ring_full", "tx_full",
+    "bad_ipv4_length", "no_route", "blackhole",      "punt_ring_full", "tx_full",
 };
 
 inline std::string_view dropReasonName(DropReason r) { return kDropReasonNames[size_t(r)]; }

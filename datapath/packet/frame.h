@@ -26,6 +26,7 @@ struct FrameVerdict {
 
 struct MacAddr {
   uint8_t bytes[6];
+  bool operator==(const MacAddr&) const = default;
 };
 
 // Checks the Ethernet and IPv4 headers of `frame` received on a port whose MAC is `port_mac`.

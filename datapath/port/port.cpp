@@ -31,6 +31,13 @@ std::optional<uint16_t> startPort(const PortSetup& setup, std::string* error) {
     return std::nullopt;
   }
   rte_eth_conf conf{};
+  // With several datapath lcores, RSS spreads flows over their queues, where the device can.
+  const uint64_t rss = info.flow_type_rss_offloads &
+                       (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+  if (setup.queues > 1 && rss) {
+    conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+    conf.rx_adv_conf.rss_conf.rss_hf = rss;
+  }
   if (int rc = rte_eth_dev_configure(port_id, setup.queues, setup.queues, &conf); rc != 0) {
     *error = describe("cannot configure the port", rc);
     return std::nullopt;
@@ -41,10 +48,12 @@ std::optional<uint16_t> startPort(const PortSetup& setup, std::string* error) {
   for (uint16_t q = 0; q < setup.queues; ++q) {
     if (int rc = rte_eth_rx_queue_setup(port_id, q, rxd, socket, nullptr, setup.pool); rc != 0) {
       *error = describe("cannot set up an rx queue", rc);
+      rte_eth_dev_close(port_id);
       return std::nullopt;
     }
     if (int rc = rte_eth_tx_queue_setup(port_id, q, txd, socket, nullptr); rc != 0) {
       *error = describe("cannot set up a tx queue", rc);
+      rte_eth_dev_close(port_id);
       return std::nullopt;
     }
   }
@@ -52,6 +61,7 @@ std::optional<uint16_t> startPort(const PortSetup& setup, std::string* error) {
   rte_eth_dev_set_mtu(port_id, setup.mtu);
   if (int rc = rte_eth_dev_start(port_id); rc != 0) {
     *error = describe("cannot start the port", rc);
+    rte_eth_dev_close(port_id);
     return std::nullopt;
   }
   rte_eth_promiscuous_enable(port_id);

@@ -22,7 +22,10 @@ int Worker::run() {
     if (handled) {
       empty_polls = 0;
     } else if (setup_.idle_sleep_us && ++empty_polls > 64) {
+      // Offline while asleep, so that publishing a new FIB does not wait for the nap.
+      rte_rcu_qsbr_thread_offline(setup_.rcu, setup_.index);
       rte_delay_us_sleep(setup_.idle_sleep_us);
+      rte_rcu_qsbr_thread_online(setup_.rcu, setup_.index);
     }
   }
   rte_rcu_qsbr_thread_offline(setup_.rcu, setup_.index);
@@ -59,11 +62,11 @@ void Worker::processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint1
       drop(in_port, v.drop, m);
       continue;
     }
-    const Adjacency* adj = nullptr;
-    if (v.kind == FrameKind::kIpv4) {
-      adj = fib ? fib->lookup(v.ipv4_dst) : nullptr;
+    // Until the first FIB is published, the kernel routes everything.
+    if (v.kind == FrameKind::kIpv4 && fib) {
+      const Adjacency* adj = fib->lookup(v.ipv4_dst);
       if (!adj || adj->kind == Adjacency::Kind::kDrop) {
-        drop(in_port, DropReason::kNoRoute, m);
+        drop(in_port, adj ? DropReason::kBlackhole : DropReason::kNoRoute, m);
         continue;
       }
       // Expiring TTLs go to the kernel, which answers with ICMP time exceeded.
@@ -74,6 +77,7 @@ void Worker::processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint1
         continue;
       }
     }
+    punt_in_[punt_count_] = uint8_t(in_port);
     punt_[punt_count_++] = m;
   }
   in.rx_packets.add(n);
@@ -121,7 +125,7 @@ void Worker::flush() {
     const unsigned queued = rte_ring_enqueue_burst(
         setup_.punt_ring, reinterpret_cast<void**>(punt_), punt_count_, nullptr);
     for (unsigned i = 0; i < punt_count_; ++i) {
-      const size_t in = port_index_of_id_[punt_[i]->port];
+      const size_t in = punt_in_[i];
       if (i < queued)
         counters_[in].punted.add(1);
       else

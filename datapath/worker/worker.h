@@ -61,6 +61,7 @@ class Worker {
   rte_mbuf* tx_[kMaxPorts][2 * kBurst];
   uint16_t tx_count_[kMaxPorts] = {};
   rte_mbuf* punt_[kBurst];
+  uint8_t punt_in_[kBurst];  // ingress port index of each: the mbuf is not ours once queued
   uint16_t punt_count_ = 0;
 };
 

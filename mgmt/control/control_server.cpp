@@ -10,11 +10,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 namespace vlb::mgmt {
 namespace {
 
-constexpr size_t kMaxRequest = 64 * 1024;
+
 
 bool someoneAnswers(const sockaddr_un& addr) {
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -25,8 +26,9 @@ bool someoneAnswers(const sockaddr_un& addr) {
 
 }  // namespace
 
-ControlServer::ControlServer(EventLoop& loop, const CommandRegistry& commands)
-    : loop_(loop), commands_(commands) {}
+ControlServer::ControlServer(EventLoop& loop, const CommandRegistry& commands,
+                             std::chrono::milliseconds timeout)
+    : loop_(loop), commands_(commands), timeout_(timeout) {}
 
 ControlServer::~ControlServer() {
   for (auto& [fd, conn] : connections_) {
@@ -67,35 +69,62 @@ Status ControlServer::listen(const std::string& path) {
   return Ok{};
 }
 
+void ControlServer::pauseAccepting(bool paused) {
+  if (paused == !accepting_) return;
+  accepting_ = !paused;
+  if (paused)
+    loop_.remove(listen_fd_);
+  else
+    loop_.add(listen_fd_, EPOLLIN, [this](uint32_t) { accept(); });
+}
+
 void ControlServer::accept() {
-  for (;;) {
+  while (connections_.size() < kMaxConnections) {
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
-    connections_[fd] = {};
-    loop_.add(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t ev) { onConnection(fd, ev); });
+    if (fd < 0) {
+      // Out of file descriptors: wait for a connection to close rather than spin on the
+      // listening socket, which stays readable.
+      if (errno == EMFILE || errno == ENFILE) pauseAccepting(!connections_.empty());
+      return;
+    }
+    if (!loop_.add(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t ev) { onConnection(fd, ev); })) {
+      close(fd);
+      continue;
+    }
+    connections_[fd] = {"", "", 0, std::chrono::steady_clock::now() + timeout_};
   }
+  pauseAccepting(true);  // full: the backlog holds the rest until one closes
+}
+
+void ControlServer::expireIdle() {
+  if (connections_.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<int> expired;
+  for (const auto& [fd, c] : connections_)
+    if (now >= c.deadline) expired.push_back(fd);
+  for (int fd : expired) closeConnection(fd);
 }
 
 void ControlServer::onConnection(int fd, uint32_t events) {
   Connection& c = connections_[fd];
   if (c.out.empty() && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) {
     char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) c.in.append(buf, size_t(n));
+    ssize_t n = 0;
+    while (c.in.size() <= kMaxRequest && (n = read(fd, buf, sizeof buf)) > 0)
+      c.in.append(buf, size_t(n));
+    if (c.in.size() > kMaxRequest) return closeConnection(fd);
     if (n == 0 && c.in.find('\n') == std::string::npos) c.in.push_back('\n');  // EOF ends it
     if (n < 0 && errno != EAGAIN) return closeConnection(fd);
     const size_t eol = c.in.find('\n');
-    if (eol == std::string::npos) {
-      if (c.in.size() > kMaxRequest) closeConnection(fd);
-      return;
-    }
+    if (eol == std::string::npos) return;
     c.out = handleRequest(c.in.substr(0, eol)) + "\n";
   }
   while (c.written < c.out.size()) {
-    ssize_t n = write(fd, c.out.data() + c.written, c.out.size() - c.written);
+    ssize_t n = send(fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
     if (n < 0 && errno == EAGAIN) {
       loop_.remove(fd);
-      loop_.add(fd, EPOLLOUT, [this, fd](uint32_t ev) { onConnection(fd, ev); });
+      if (!loop_.add(fd, EPOLLOUT, [this, fd](uint32_t ev) { onConnection(fd, ev); }))
+        return closeConnection(fd);
       return;
     }
     if (n <= 0) break;
@@ -108,6 +137,7 @@ void ControlServer::closeConnection(int fd) {
   loop_.remove(fd);
   close(fd);
   connections_.erase(fd);
+  pauseAccepting(false);
 }
 
 std::string ControlServer::handleRequest(const std::string& line) const {

@@ -24,6 +24,8 @@ namespace {
 
 constexpr unsigned kMbufCache = 256;
 constexpr unsigned kFrameOverhead = 14 + 4 + 4;  // Ethernet header, one VLAN tag, FCS
+// Each kernel-table rebuild costs a full dump and a new LPM table: at most one per this interval.
+constexpr auto kResyncInterval = std::chrono::milliseconds(20);
 
 void logLine(const std::string& line) { std::fprintf(stderr, "vlbd: %s\n", line.c_str()); }
 
@@ -57,6 +59,15 @@ Status Appliance::startEal(const std::string& argv0) {
   if (worker_lcores_.empty())
     return fail("eal: field \"lcores\": needs at least two lcores, one for control and one for "
                 "the datapath (e.g. \"0-1\")");
+  // Every descriptor of every queue may hold an mbuf, plus the per-lcore caches and the rings.
+  const unsigned lcores = unsigned(worker_lcores_.size());
+  unsigned needed = (lcores + 1) * kMbufCache + 2 * lcores * cfg_.datapath.punt_ring_size;
+  for (const auto& p : cfg_.ports) needed += lcores * (p.rx_descriptors + p.tx_descriptors);
+  if (cfg_.datapath.mbufs < needed)
+    return fail("datapath: field \"mbufs\": " + std::to_string(cfg_.datapath.mbufs) +
+                " is too few for " + std::to_string(cfg_.ports.size()) + " ports with " +
+                std::to_string(lcores) + " datapath lcores; needs at least " +
+                std::to_string(needed) + " (descriptors, caches and exception rings)");
   // One buffer holds a whole frame of the largest MTU: the datapath and the exception path
   // handle single-segment frames only.
   unsigned max_mtu = 1500;
@@ -135,10 +146,11 @@ Status Appliance::startWorkers() {
     setup.stop = &stop_workers_;
     workers_.push_back(std::make_unique<dp::Worker>(std::move(setup)));
   }
-  for (unsigned i = 0; i < n; ++i)
+  for (unsigned i = 0; i < n; ++i) {
     if (rte_eal_remote_launch(launchWorker, workers_[i].get(), worker_lcores_[i]) != 0)
       return fail("cannot launch the datapath on lcore " + std::to_string(worker_lcores_[i]));
-  workers_running_ = true;
+    workers_running_ = true;  // from the first one on, stop() must stop and wait for them
+  }
   return Ok{};
 }
 
@@ -177,7 +189,9 @@ void Appliance::run() {
     // Busy while the exception path has work; otherwise sleep on events, waking every
     // millisecond to look at the punt rings.
     loop_.runOnce(punted ? 0 : 1);
-    if (follower_->dirty()) resyncKernel();
+    control_->expireIdle();
+    if (follower_->dirty() && std::chrono::steady_clock::now() - last_resync_ >= kResyncInterval)
+      resyncKernel();
   }
 }
 

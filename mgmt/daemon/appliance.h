@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "datapath/fib/fib.h"
+#include "datapath/fib/fib_plan.h"
 #include "datapath/fib/kernel_tables.h"
 #include "datapath/worker/worker.h"
 #include "mgmt/config/config.h"
@@ -84,7 +85,9 @@ class Appliance {
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<KernelFollower> follower_;
   dp::KernelTables tables_;
+  dp::FibPlan fib_plan_;  // what the published FIB holds
   uint64_t fib_generation_ = 0;
+  std::chrono::steady_clock::time_point last_resync_{};
   int signal_fd_ = -1;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();

@@ -86,13 +86,16 @@ void Appliance::onTwinReadable(size_t port) {
 }
 
 void Appliance::resyncKernel() {
+  last_resync_ = std::chrono::steady_clock::now();
   auto tables = follower_->dump();
   if (!tables) {
     std::fprintf(stderr, "vlbd: kernel tables: %s\n", tables.error().c_str());
     return;
   }
   tables_ = std::move(*tables);
-  const auto plan = dp::planFib(tables_, [this](int ifindex) { return portOfIfindex(ifindex); });
+  auto plan = dp::planFib(tables_, [this](int ifindex) { return portOfIfindex(ifindex); });
+  // Most events (a neighbour going from reachable to stale) change nothing the datapath uses.
+  if (fib_.load() && plan == fib_plan_) return;
   std::string error;
   auto fib = dp::Fib::build(plan, &error);
   if (!fib) {
@@ -100,6 +103,7 @@ void Appliance::resyncKernel() {
     return;
   }
   publishFib(std::move(fib));
+  fib_plan_ = std::move(plan);
 }
 
 void Appliance::publishFib(std::unique_ptr<dp::Fib> fib) {

@@ -8,6 +8,9 @@
 #include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstring>
 
 namespace vlb::mgmt {
@@ -48,6 +51,7 @@ void readRoutes(nl_cache* cache, dp::KernelTables& t) {
   forEach(cache, [&](nl_object* o) {
     auto* r = reinterpret_cast<rtnl_route*>(o);
     if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_family(r) != AF_INET) return;
+    if (rtnl_route_get_tos(r) != 0) return;  // TOS routing is not followed; the kernel has them
     const auto type = typeOf(rtnl_route_get_type(r));
     if (type == dp::RouteType::kOther) return;
     dp::KernelRoute kr;
@@ -55,10 +59,17 @@ void readRoutes(nl_cache* cache, dp::KernelTables& t) {
     kr.destination = ipv4Of(dst);
     kr.length = dst ? uint8_t(nl_addr_get_prefixlen(dst)) : 0;
     kr.type = type;
-    // Multipath routes: the datapath follows the first next hop (ECMP is not supported yet).
-    if (rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0)) {
-      kr.gateway = ipv4Of(rtnl_route_nh_get_gateway(nh));
-      kr.ifindex = rtnl_route_nh_get_ifindex(nh);
+    kr.priority = rtnl_route_get_priority(r);
+    // Multipath routes: the datapath follows the first live next hop (no ECMP yet).
+    if (type == dp::RouteType::kUnicast) {
+      rtnl_nexthop* live = nullptr;
+      for (int i = 0; i < rtnl_route_get_nnexthops(r) && !live; ++i) {
+        rtnl_nexthop* nh = rtnl_route_nexthop_n(r, i);
+        if (!(rtnl_route_nh_get_flags(nh) & (RTNH_F_DEAD | RTNH_F_LINKDOWN))) live = nh;
+      }
+      if (!live) return;
+      kr.gateway = ipv4Of(rtnl_route_nh_get_gateway(live));
+      kr.ifindex = rtnl_route_nh_get_ifindex(live);
     }
     t.routes.push_back(kr);
   });
@@ -95,8 +106,6 @@ Result<std::unique_ptr<KernelFollower>> KernelFollower::open() {
   f->events_ = nl_socket_alloc();
   f->sync_ = nl_socket_alloc();
   if (!f->events_ || !f->sync_) return fail("cannot allocate netlink sockets");
-  nl_socket_disable_seq_check(f->events_);
-  nl_socket_modify_cb(f->events_, NL_CB_VALID, NL_CB_CUSTOM, &KernelFollower::onEvent, f.get());
   if (int rc = nl_connect(f->events_, NETLINK_ROUTE); rc < 0)
     return fail(std::string("netlink: ") + nl_geterror(rc));
   if (int rc = nl_connect(f->sync_, NETLINK_ROUTE); rc < 0)
@@ -117,25 +126,24 @@ KernelFollower::~KernelFollower() {
 
 int KernelFollower::fd() const { return nl_socket_get_fd(events_); }
 
-int KernelFollower::onEvent(nl_msg*, void* self) {
-  static_cast<KernelFollower*>(self)->dirty_ = true;
-  return NL_OK;
-}
-
 void KernelFollower::onReadable() {
-  for (int i = 0; i < 1024; ++i) {
-    const int rc = nl_recvmsgs_default(events_);
-    if (rc == -NLE_AGAIN) return;
-    if (rc < 0) {
-      // ENOBUFS: the kernel dropped events. A full dump catches up.
-      ++overruns_;
+  // The events' contents do not matter: any of them means "dump again".
+  char buf[16384];
+  for (int i = 0; i < 4096; ++i) {
+    const ssize_t n = recv(fd(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) {
       dirty_ = true;
+    } else if (n < 0 && errno == ENOBUFS) {
+      ++overruns_;  // the kernel dropped events; the full dump catches up
+      dirty_ = true;
+    } else {
+      return;  // EAGAIN: drained
     }
   }
 }
 
 Result<dp::KernelTables> KernelFollower::dump() {
-  dirty_ = false;
+  // Still dirty if a dump fails (e.g. interrupted by changes): the caller tries again.
   dp::KernelTables t;
   nl_cache* cache = nullptr;
   if (int rc = rtnl_route_alloc_cache(sync_, AF_INET, 0, &cache); rc < 0)
@@ -150,6 +158,7 @@ Result<dp::KernelTables> KernelFollower::dump() {
     return fail(std::string("cannot read addresses: ") + nl_geterror(rc));
   readAddresses(cache, t);
   nl_cache_free(cache);
+  dirty_ = false;
   return t;
 }
 

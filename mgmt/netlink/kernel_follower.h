@@ -1,5 +1,5 @@
 // Follows the kernel's IPv4 routes, neighbours and addresses. Events on a non-blocking netlink
-// socket only mark the tables dirty; `dump()` then reads them whole. An overrun (ENOBUFS) is
+// socket only mark the tables dirty; `dump()` then reads them whole (the caller rate-limits it). An overrun (ENOBUFS) is
 // treated like any event: the next dump is a full resync, so nothing is ever missed.
 #pragma once
 
@@ -10,7 +10,6 @@
 #include "mgmt/common/result.h"
 
 struct nl_sock;
-struct nl_msg;
 
 namespace vlb::mgmt {
 
@@ -31,7 +30,6 @@ class KernelFollower {
 
  private:
   KernelFollower() = default;
-  static int onEvent(nl_msg*, void* self);
 
   nl_sock* events_ = nullptr;
   nl_sock* sync_ = nullptr;

@@ -66,21 +66,12 @@ class WorkerTest : public ::testing::Test {
     rcu_ = static_cast<rte_rcu_qsbr*>(aligned_alloc(64, (rte_rcu_qsbr_get_memsize(1) + 63) / 64 * 64));
     rte_rcu_qsbr_init(rcu_, 1);
 
-    KernelTables t;
-    t.routes.push_back({ipv4("198.51.100.0"), 24, 0, kExtTwin, RouteType::kUnicast});
-    t.routes.push_back({ipv4("192.0.2.0"), 24, 0, kIntTwin, RouteType::kUnicast});
-    t.routes.push_back({ipv4("203.0.113.0"), 24, 0, 0, RouteType::kBlackhole});
-    t.addresses.push_back({ipv4("198.51.100.1"), 24, kExtTwin});
-    t.neighbours.push_back({ipv4("192.0.2.11"), kIntTwin, mac(0x11), NeighbourState::kReachable});
-    const auto plan = planFib(t, [](int ifindex) -> std::optional<uint16_t> {
-      if (ifindex == kExtTwin) return 0;
-      if (ifindex == kIntTwin) return 1;
-      return std::nullopt;
-    });
-    std::string error;
-    fib_holder_ = Fib::build(plan, &error);
-    ASSERT_TRUE(fib_holder_) << error;
-    fib_.store(fib_holder_.get());
+    tables_.routes.push_back({ipv4("198.51.100.0"), 24, 0, kExtTwin, RouteType::kUnicast});
+    tables_.routes.push_back({ipv4("192.0.2.0"), 24, 0, kIntTwin, RouteType::kUnicast});
+    tables_.routes.push_back({ipv4("203.0.113.0"), 24, 0, 0, RouteType::kBlackhole});
+    tables_.addresses.push_back({ipv4("198.51.100.1"), 24, kExtTwin});
+    tables_.neighbours.push_back({ipv4("192.0.2.11"), kIntTwin, mac(0x11), NeighbourState::kReachable});
+    publish();
 
     WorkerSetup setup;
     setup.ports = {{ext_.id, ext_.mac}, {int_.id, int_.mac}};
@@ -90,6 +81,20 @@ class WorkerTest : public ::testing::Test {
     setup.rcu = rcu_;
     setup.stop = &stop_;
     worker_ = std::make_unique<Worker>(setup);
+  }
+
+  // Builds the FIB from `tables_` and hands it to the worker (no lcores run: no RCU wait).
+  void publish() {
+    const auto plan = planFib(tables_, [](int ifindex) -> std::optional<uint16_t> {
+      if (ifindex == kExtTwin) return 0;
+      if (ifindex == kIntTwin) return 1;
+      return std::nullopt;
+    });
+    std::string error;
+    auto fib = Fib::build(plan, &error);
+    ASSERT_TRUE(fib) << error;
+    fib_.store(fib.get());
+    fib_holder_ = std::move(fib);
   }
 
   void TearDown() override {
@@ -125,6 +130,7 @@ class WorkerTest : public ::testing::Test {
   std::vector<uint8_t> toExt() { return Ipv4Frame().dstMac(ext_.mac).build(); }
   uint64_t drops(size_t port, DropReason r) { return worker_->counters(port).drops[size_t(r)].get(); }
 
+  KernelTables tables_;
   RingPort ext_, int_;
   rte_ring *punt_ = nullptr, *inject_ = nullptr;
   rte_rcu_qsbr* rcu_ = nullptr;
@@ -174,11 +180,25 @@ TEST_F(WorkerTest, DropsAreCountedByReason) {
   EXPECT_EQ(drops(0, DropReason::kBadIpv4Checksum), 1u);
   EXPECT_EQ(drops(0, DropReason::kRunt), 1u);
   EXPECT_EQ(drops(0, DropReason::kNotForUs), 1u);
-  EXPECT_EQ(drops(0, DropReason::kNoRoute), 2u);
+  EXPECT_EQ(drops(0, DropReason::kNoRoute), 1u);
+  EXPECT_EQ(drops(0, DropReason::kBlackhole), 1u);
   EXPECT_TRUE(drain(punt_).empty());
   EXPECT_TRUE(drain(int_.tx).empty());
   EXPECT_EQ(worker_->counters(0).rx_packets.get(), 5u);
   EXPECT_EQ(rte_mempool_in_use_count(g_pool), 0u);  // every dropped mbuf went back
+}
+
+TEST_F(WorkerTest, FollowsADefaultRouteToItsGateway) {
+  tables_.routes.push_back({0, 0, ipv4("198.51.100.254"), kExtTwin, RouteType::kUnicast});
+  tables_.neighbours.push_back({ipv4("198.51.100.254"), kExtTwin, mac(0xfe), NeighbourState::kStale});
+  publish();
+  receive(int_, Ipv4Frame().dstMac(int_.mac).src("192.0.2.11").dst("8.8.8.8").build());
+  receive(int_, Ipv4Frame().dstMac(int_.mac).src("192.0.2.11").dst("192.0.2.11").build());
+  auto out = drain(ext_.tx);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(0, std::memcmp(out[0].data(), mac(0xfe).bytes, 6));
+  EXPECT_EQ(drain(int_.tx).size(), 1u);  // more specific routes still win over the default
+  EXPECT_EQ(worker_->counters(1).forwarded.get(), 2u);
 }
 
 TEST_F(WorkerTest, SendsWhatTheKernelInjectsOutOfItsPort) {
@@ -197,7 +217,7 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   const std::string prefix = "--file-prefix=vlb-component-" + std::to_string(getpid());
   std::vector<std::string> args = {"worker_test", "--no-huge", "--no-pci", "--no-shconf",
-                                   "--no-telemetry", "-m", "128", "--log-level=warning", prefix};
+                                   "--no-telemetry", "-m", "256", "--log-level=warning", prefix};
   std::vector<char*> eal_argv;
   for (auto& a : args) eal_argv.push_back(a.data());
   if (rte_eal_init(int(eal_argv.size()), eal_argv.data()) < 0) return 1;

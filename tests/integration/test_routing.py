@@ -1,5 +1,7 @@
 """The appliance routes between clients and reals in the datapath and follows the kernel's tables."""
 import hashlib
+import subprocess
+import time
 
 import pytest
 
@@ -116,3 +118,30 @@ def test_routes_follow_the_kernel(vlbd):
 
 def _assert(condition, message):
     assert condition, message
+
+
+def test_default_route_sends_off_net_traffic_to_the_gateway(vlbd):
+    """A default route in the kernel (client2 as the upstream router) is followed by the
+    datapath; the connected networks keep working beside it."""
+    lab = vlbd.lab
+    lab.run("lb", ["ip", "route", "add", "default", "via", "198.51.100.11", "dev", "ext"])
+    try:
+        eventually(lambda: _assert(("0.0.0.0/0", "198.51.100.11", "ext") in shown_routes(vlbd),
+                                   "default route not shown"), timeout=10)
+        assert curl(lab, "client1", "http://192.0.2.11/") == "real1\n"
+
+        # real1 pings an off-net address: the packets must arrive at client2, the gateway.
+        capture = lab.popen("client2", ["timeout", "15", "tcpdump", "-l", "-n", "-c", "5", "-i",
+                                        "eth0", "icmp and dst host 203.0.113.7"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(1)  # tcpdump is listening
+        before = forwarded(vlbd)["int"]
+        lab.run("real1", ["ping", "-c", "8", "-i", "0.2", "-W", "1", "203.0.113.7"], check=False,
+                timeout=20)
+        seen = capture.communicate(timeout=20)[0].count("203.0.113.7")
+        assert seen == 5, f"client2 saw {seen} of the pings to 203.0.113.7"
+        # All but the first one or two (the kernel resolves client2's MAC) took the datapath.
+        assert forwarded(vlbd)["int"] - before >= 6
+    finally:
+        lab.run("lb", ["ip", "route", "del", "default"], check=False)
+    assert curl(lab, "client1", "http://192.0.2.12/") == "real2\n"

@@ -1,6 +1,13 @@
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <thread>
 
 #include "mgmt/control/command_registry.h"
 #include "mgmt/control/control_server.h"
@@ -50,6 +57,95 @@ TEST(ControlServer, RequestsAndRepliesAreJsonLines) {
     EXPECT_FALSE(reply["ok"].get<bool>()) << bad;
     EXPECT_NE(reply["error"].get<std::string>().find("bad request"), std::string::npos) << bad;
   }
+}
+
+// A real socket in a temporary directory, served by the loop in the test's own thread.
+class ControlSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("vlb-control-" + std::to_string(getpid()));
+    path_ = (dir_ / "vlbd.sock").string();
+    ASSERT_TRUE(server_.listen(path_).ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  int connectClient() {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, path_.c_str());
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    return fd;
+  }
+  void serve(int rounds = 5) {
+    for (int i = 0; i < rounds; ++i) loop_.runOnce(1);
+  }
+  // What the server sent before closing; "" when it closed without an answer.
+  std::string readAll(int fd) {
+    std::string out;
+    char buf[4096];
+    for (int i = 0; i < 50; ++i) {
+      serve(1);
+      ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n > 0) out.append(buf, size_t(n));
+      if (n == 0 || (n < 0 && errno != EAGAIN)) break;
+    }
+    close(fd);
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  EventLoop loop_;
+  CommandRegistry registry_ = registry();
+  ControlServer server_{loop_, registry_, std::chrono::milliseconds(50)};
+};
+
+TEST_F(ControlSocketTest, AnswersARequest) {
+  int fd = connectClient();
+  const std::string req = R"({"command": ["show", "interfaces", "x"]})" "\n";
+  ASSERT_EQ(write(fd, req.data(), req.size()), ssize_t(req.size()));
+  auto reply = json::parse(readAll(fd));
+  EXPECT_EQ(reply["result"]["args"], json({"x"}));
+}
+
+TEST_F(ControlSocketTest, ClosesOversizeRequestsWithoutAnswering) {
+  int fd = connectClient();
+  const std::string big(ControlServer::kMaxRequest + 10, 'x');
+  std::thread writer([&] { (void)!write(fd, big.data(), big.size()); });
+  std::string got;
+  for (int i = 0; i < 20 && server_.connectionCount() == 0; ++i) serve(1);
+  for (int i = 0; i < 200 && server_.connectionCount() > 0; ++i) serve(1);
+  shutdown(fd, SHUT_WR);
+  writer.join();
+  EXPECT_EQ(server_.connectionCount(), 0u);
+  EXPECT_EQ(readAll(fd), "");
+}
+
+TEST_F(ControlSocketTest, ClosesIdleConnectionsAfterTheTimeout) {
+  int fd = connectClient();
+  serve();
+  EXPECT_EQ(server_.connectionCount(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  server_.expireIdle();
+  EXPECT_EQ(server_.connectionCount(), 0u);
+  close(fd);
+}
+
+TEST_F(ControlSocketTest, HoldsAtMostTheCapAndServesTheRestLater) {
+  std::vector<int> idle;
+  // One at a time: a UNIX connect() blocks while the listen backlog is full.
+  for (size_t i = 0; i < ControlServer::kMaxConnections + 5; ++i) {
+    idle.push_back(connectClient());
+    serve(1);
+  }
+  EXPECT_EQ(server_.connectionCount(), ControlServer::kMaxConnections);
+  for (int fd : idle) close(fd);
+  serve(50);  // the closed ones are noticed, the backlog is accepted and closed in turn
+  int fd = connectClient();
+  const std::string req = R"({"command": ["show"]})" "\n";
+  ASSERT_EQ(write(fd, req.data(), req.size()), ssize_t(req.size()));
+  EXPECT_TRUE(json::parse(readAll(fd))["ok"].get<bool>());
 }
 
 TEST(EalArguments, LabConfigBuildsAVdevPerPortWithoutHugepages) {

@@ -112,3 +112,41 @@ TEST(FibPlan, AdjacenciesAreShared) {
 
 }  // namespace
 }  // namespace vlb::dp
+
+namespace vlb::dp {
+namespace {
+
+TEST(FibPlan, TheLowestMetricWinsForOnePrefix) {
+  auto t = lab();
+  // The kernel dumps the lower metric first; reading on must not let the backup win.
+  t.routes.push_back({0, 0, ipv4("198.51.100.254"), kExtTwin, RouteType::kUnicast, 100});
+  t.routes.push_back({0, 0, ipv4("198.51.100.253"), kExtTwin, RouteType::kUnicast, 200});
+  t.neighbours.push_back({ipv4("198.51.100.253"), kExtTwin, mac(0xfd), NeighbourState::kReachable});
+  t.neighbours.push_back({ipv4("198.51.100.254"), kExtTwin, mac(0xfe), NeighbourState::kReachable});
+  const auto plan = planFib(t, portOf);
+  EXPECT_EQ(resolve(plan, ipv4("203.0.113.5"))->dst_mac.bytes[5], 0xfe);
+}
+
+TEST(FibPlan, BlackholeAndUnreachableWinOverNeighbourEntries) {
+  auto t = lab();
+  t.routes.push_back({ipv4("192.0.2.5"), 32, 0, 0, RouteType::kBlackhole});
+  t.routes.push_back({ipv4("192.0.2.16"), 28, 0, 0, RouteType::kUnreachable});
+  t.neighbours.push_back({ipv4("192.0.2.5"), kIntTwin, mac(0x05), NeighbourState::kStale});
+  t.neighbours.push_back({ipv4("192.0.2.20"), kIntTwin, mac(0x14), NeighbourState::kStale});
+  const auto plan = planFib(t, portOf);
+  EXPECT_EQ(resolve(plan, ipv4("192.0.2.5"))->kind, Adjacency::Kind::kDrop);
+  EXPECT_EQ(resolve(plan, ipv4("192.0.2.20"))->kind, Adjacency::Kind::kPunt);
+}
+
+TEST(FibPlan, APlanEqualsItselfAndNotAChangedNeighbour) {
+  auto t = lab();
+  t.neighbours.push_back({ipv4("192.0.2.11"), kIntTwin, mac(0x11), NeighbourState::kReachable});
+  const auto a = planFib(t, portOf);
+  t.neighbours[0].state = NeighbourState::kStale;  // same MAC: nothing the datapath uses changed
+  EXPECT_EQ(a, planFib(t, portOf));
+  t.neighbours[0].mac = mac(0x12);
+  EXPECT_NE(a, planFib(t, portOf));
+}
+
+}  // namespace
+}  // namespace vlb::dp
