@@ -58,6 +58,55 @@ struct Route {
   IpAddress gateway;
 };
 
+// --- L4 virtual services (KEMP's L4 virtual service, F5's Standard/FastL4 virtual server) ---
+
+enum class Protocol { kTcp, kUdp };
+enum class Scheduler { kRr, kWrr, kLc, kWlc, kSh, kMaglev };
+enum class OnRealDown { kKeep, kReset };  // what established flows to a removed/down real do
+
+struct Real {
+  IpAddress address;
+  uint16_t port = 0;  // 0: the port the client connected to (required for port ranges)
+  unsigned weight = 1;  // 0..65535; 0 takes no new flows
+  bool enabled = true;  // false: drain (established flows go on, no new ones)
+};
+
+struct Persistence {
+  bool enabled = false;            // by source IP
+  uint8_t prefix_length = 32;      // clients in one /N share a real
+  unsigned timeout_s = 1200;       // 20 min, as in KEMP's Lync template
+};
+
+struct Snat {
+  enum class Mode { kAutomap, kNone, kPool };
+  Mode mode = Mode::kAutomap;  // automap: the egress port's self IP; none: transparent
+  std::string pool;            // with kPool: a SnatPool's name
+};
+
+struct TcpProfile {
+  bool loose_init = false;   // accept mid-stream packets without a flow (after a failover)
+  bool loose_close = false;  // end a flow on its first FIN
+};
+
+struct VirtualService {
+  std::string name;
+  IpAddress vip;  // IPv4
+  Protocol protocol = Protocol::kTcp;
+  uint16_t port_first = 0, port_last = 0;  // one port, a range, or 1-65535 for "any"
+  Scheduler scheduler = Scheduler::kRr;
+  Persistence persistence;
+  Snat snat;
+  unsigned idle_timeout_s = 0;  // default: 1800 for TCP, 300 for UDP
+  TcpProfile tcp;
+  OnRealDown on_real_down = OnRealDown::kKeep;
+  std::vector<Real> reals;
+};
+
+struct SnatPool {
+  std::string name;
+  std::vector<IpAddress> addresses;  // IPv4
+};
+
 struct DatapathOptions {
   unsigned mbufs = 8191;            // mbufs in the packet pool
   unsigned punt_ring_size = 1024;   // per datapath lcore, each direction; a power of two
@@ -75,6 +124,8 @@ struct Config {
   DatapathOptions datapath;
   std::vector<Port> ports;
   std::vector<Route> routes;
+  std::vector<SnatPool> snat_pools;
+  std::vector<VirtualService> virtual_services;
 };
 
 // Parse and validate a JSON document. Errors name the object and field, e.g.
@@ -89,5 +140,7 @@ std::string_view defaultConfigJson();
 Result<IpAddress> parseIpAddress(std::string_view text);
 Result<IpPrefix> parseIpPrefix(std::string_view text);
 std::string_view roleName(PortRole role);
+std::string_view schedulerName(Scheduler scheduler);
+std::string_view protocolName(Protocol protocol);
 
 }  // namespace vlb::config

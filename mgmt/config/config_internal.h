@@ -20,4 +20,9 @@ bool prefixContains(const IpPrefix& prefix, const IpAddress& address);
 Status parsePorts(const Json& list, std::vector<Port>& out);
 Status parseRoutes(const Json& list, const std::vector<Port>& ports, std::vector<Route>& out);
 
+// The "snat_pools" and "virtual_services" arrays; services are checked against the pools and
+// the ports' self IPs.
+Status parseSnatPools(const Json& list, std::vector<SnatPool>& out);
+Status parseVirtualServices(const Json& list, const Config& cfg, std::vector<VirtualService>& out);
+
 }  // namespace vlb::config::detail

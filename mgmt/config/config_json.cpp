@@ -137,7 +137,8 @@ Result<Config> toConfig(const Json& doc) {
   }
   Config cfg;
   FieldReader r(doc, "");
-  r.onlyFields({"hostname", "eal", "control", "datapath", "ports", "routes"});
+  r.onlyFields({"hostname", "eal", "control", "datapath", "ports", "routes", "snat_pools",
+                "virtual_services"});
   r.text("hostname", cfg.hostname, Need::kOptional, checkHostname);
   parseEal(r, cfg.eal);
   parseControl(r, cfg.control);
@@ -147,6 +148,12 @@ Result<Config> toConfig(const Json& doc) {
   }
   if (const Json* routes = r.array("routes", Need::kOptional)) {
     r.adopt(detail::parseRoutes(*routes, cfg.ports, cfg.routes));
+  }
+  if (const Json* pools = r.array("snat_pools", Need::kOptional)) {
+    r.adopt(detail::parseSnatPools(*pools, cfg.snat_pools));
+  }
+  if (const Json* services = r.array("virtual_services", Need::kOptional)) {
+    r.adopt(detail::parseVirtualServices(*services, cfg, cfg.virtual_services));
   }
   if (!r.ok()) return fail(r.error());
   return cfg;

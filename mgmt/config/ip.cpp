@@ -81,6 +81,15 @@ std::string_view roleName(PortRole role) {
   return "unknown";
 }
 
+std::string_view schedulerName(Scheduler scheduler) {
+  constexpr std::string_view names[] = {"rr", "wrr", "lc", "wlc", "sh", "maglev"};
+  return names[static_cast<size_t>(scheduler)];
+}
+
+std::string_view protocolName(Protocol protocol) {
+  return protocol == Protocol::kTcp ? "tcp" : "udp";
+}
+
 namespace detail {
 
 bool prefixContains(const IpPrefix& prefix, const IpAddress& address) {

@@ -38,6 +38,10 @@ Appliance::Appliance(config::Config cfg) : cfg_(std::move(cfg)) {}
 Appliance::~Appliance() { stop(); }
 
 Status Appliance::start(const std::string& argv0) {
+  // Refused rather than ignored: an administrator must not believe a VIP is published.
+  if (!cfg_.virtual_services.empty())
+    return fail("virtual_services: L4 virtual services are validated (vlbd --check-config) but "
+                "not yet served by this build's datapath; remove them to run vlbd");
   Status st = startEal(argv0);
   if (st) st = startPorts();
   if (st) st = startWorkers();
