@@ -18,12 +18,18 @@ enum class DropReason : uint8_t {
   kBlackhole,         // the kernel's route for the destination is a blackhole
   kPuntRingFull,      // the exception path to the kernel twin is full
   kTxFull,            // the egress port's transmit queue is full
+  kL4NotSyn,          // TCP to a virtual service without a flow, not a SYN (no loose init)
+  kNoReal,            // the virtual service has no real that takes new flows
+  kRealUnresolved,    // the real's next hop is not resolved yet (the control thread asks)
+  kFlowTableFull,     // no room for a new connection; established ones go on
+  kSnatExhausted,     // no SNAT port left for this real
   kCount,
 };
 
 constexpr std::array<std::string_view, size_t(DropReason::kCount)> kDropReasonNames = {
     "none",           "runt",     "not_for_us",     "bad_ipv4_header", "bad_ipv4_checksum",
     "bad_ipv4_length", "no_route", "blackhole",      "punt_ring_full", "tx_full",
+    "l4_not_syn",     "no_real",  "real_unresolved", "flow_table_full", "snat_exhausted",
 };
 
 inline std::string_view dropReasonName(DropReason r) { return kDropReasonNames[size_t(r)]; }

@@ -1,5 +1,7 @@
 #include "datapath/worker/worker.h"
 
+#include <algorithm>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
@@ -8,6 +10,7 @@
 namespace vlb::dp {
 
 Worker::Worker(WorkerSetup setup) : setup_(std::move(setup)), counters_(setup_.ports.size()) {
+  tsc_per_ms_ = std::max<uint64_t>(1, rte_get_tsc_hz() / 1000);
   for (auto& i : port_index_of_id_) i = 0;
   for (size_t i = 0; i < setup_.ports.size(); ++i)
     port_index_of_id_[setup_.ports[i].port_id] = uint8_t(i);
@@ -32,9 +35,13 @@ int Worker::run() {
   return 0;
 }
 
+uint32_t Worker::now() const { return uint32_t(rte_get_tsc_cycles() / tsc_per_ms_); }
+
 unsigned Worker::poll() {
   unsigned handled = 0;
   const Fib* fib = setup_.fib->load(std::memory_order_acquire);
+  now_ = now();
+  if (setup_.l4) setup_.l4->age(now_, setup_.aging_budget);
   for (size_t p = 0; p < setup_.ports.size(); ++p) {
     rte_mbuf* pkts[kBurst];
     const uint16_t n = rte_eth_rx_burst(setup_.ports[p].port_id, setup_.index, pkts, kBurst);
@@ -64,9 +71,25 @@ void Worker::processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint1
     }
     // Until the first FIB is published, the kernel routes everything.
     if (v.kind == FrameKind::kIpv4 && fib) {
-      const Adjacency* adj = fib->lookup(v.ipv4_dst);
+      uint32_t dst = v.ipv4_dst;
+      bool translated = false;
+      if (setup_.l4) {
+        uint8_t* ip = frame + kEthHeaderLen;
+        const l4::Verdict l4v = setup_.l4->process(ip, size_t(ip[2] << 8 | ip[3]), now_, *fib);
+        if (l4v.outcome == l4::Outcome::kDrop) {
+          drop(in_port, l4v.drop, m);
+          continue;
+        }
+        translated = l4v.outcome == l4::Outcome::kForward;
+        if (translated) dst = l4v.dst;
+      }
+      const Adjacency* adj = fib->lookup(dst);
       if (!adj || adj->kind == Adjacency::Kind::kDrop) {
         drop(in_port, adj ? DropReason::kBlackhole : DropReason::kNoRoute, m);
+        continue;
+      }
+      if (translated && adj->kind != Adjacency::Kind::kForward) {
+        punt(in_port, m, kPuntToRoute);
         continue;
       }
       // Expiring TTLs go to the kernel, which answers with ICMP time exceeded.
@@ -77,8 +100,7 @@ void Worker::processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint1
         continue;
       }
     }
-    punt_in_[punt_count_] = uint8_t(in_port);
-    punt_[punt_count_++] = m;
+    punt(in_port, m, 0);
   }
   in.rx_packets.add(n);
   in.rx_bytes.add(bytes);
@@ -99,6 +121,12 @@ unsigned Worker::drainInject() {
 void Worker::queueTx(size_t out_port, rte_mbuf* m) {
   if (tx_count_[out_port] == 2 * kBurst) flush();
   tx_[out_port][tx_count_[out_port]++] = m;
+}
+
+void Worker::punt(size_t in_port, rte_mbuf* m, uint32_t mark) {
+  m->hash.usr = mark;
+  punt_in_[punt_count_] = uint8_t(in_port);
+  punt_[punt_count_++] = m;
 }
 
 void Worker::drop(size_t port, DropReason reason, rte_mbuf* m) {

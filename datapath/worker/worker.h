@@ -12,11 +12,16 @@
 #include <rte_ring.h>
 
 #include "datapath/fib/fib.h"
+#include "datapath/l4/l4_engine.h"
 #include "datapath/worker/port_counters.h"
 
 namespace vlb::dp {
 
 constexpr uint16_t kBurst = 32;
+// mbuf->hash.usr of a punted packet: 0 for frames the kernel twin takes as received; this for
+// translated packets whose next hop is not resolved: the control thread sends them as the
+// kernel's own (their source may be our address), so that the kernel resolves and routes them.
+constexpr uint32_t kPuntToRoute = 0x564c4252;
 constexpr size_t kMaxPorts = 16;
 
 struct WorkerPort {
@@ -33,6 +38,8 @@ struct WorkerSetup {
   rte_rcu_qsbr* rcu = nullptr;
   unsigned idle_sleep_us = 0;
   const std::atomic<bool>* stop = nullptr;
+  l4::Engine* l4 = nullptr;  // this lcore's virtual services, or none
+  uint32_t aging_budget = 64;  // flow entries looked at per poll
 };
 
 class Worker {
@@ -50,9 +57,12 @@ class Worker {
 
  private:
   void processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint16_t n);
+  // Milliseconds of the TSC: the flow table's ticks.
+  uint32_t now() const;
   unsigned drainInject();
   void queueTx(size_t out_port, rte_mbuf* m);
   void drop(size_t port, DropReason reason, rte_mbuf* m);
+  void punt(size_t in_port, rte_mbuf* m, uint32_t mark);
   void flush();
 
   WorkerSetup setup_;
@@ -63,6 +73,8 @@ class Worker {
   rte_mbuf* punt_[kBurst];
   uint8_t punt_in_[kBurst];  // ingress port index of each: the mbuf is not ours once queued
   uint16_t punt_count_ = 0;
+  uint32_t now_ = 0;
+  uint64_t tsc_per_ms_ = 1;
 };
 
 }  // namespace vlb::dp

@@ -111,6 +111,7 @@ struct DatapathOptions {
   unsigned mbufs = 8191;            // mbufs in the packet pool
   unsigned punt_ring_size = 1024;   // per datapath lcore, each direction; a power of two
   unsigned idle_sleep_us = 0;       // sleep this long after empty polls (0: pure polling)
+  unsigned connections = 262144;    // L4 connections per datapath lcore (two flow entries each)
 };
 
 struct ControlOptions {

@@ -124,10 +124,11 @@ void parseDatapath(FieldReader& top, DatapathOptions& out) {
   const Json* v = top.object("datapath", Need::kOptional);
   if (v == nullptr) return;
   FieldReader r(*v, "datapath");
-  r.onlyFields({"mbufs", "punt_ring_size", "idle_sleep_us"});
+  r.onlyFields({"mbufs", "punt_ring_size", "idle_sleep_us", "connections"});
   r.number("mbufs", out.mbufs, 1023, 1048575, NumberRule::kRange);
   r.number("punt_ring_size", out.punt_ring_size, 64, 65536, NumberRule::kPowerOfTwo);
   r.number("idle_sleep_us", out.idle_sleep_us, 0, 100000, NumberRule::kRange);
+  r.number("connections", out.connections, 1024, 1u << 30, NumberRule::kRange);
   if (!r.ok()) top.adopt(fail(r.error()));
 }
 

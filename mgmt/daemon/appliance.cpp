@@ -2,11 +2,15 @@
 
 #include <signal.h>
 #include <sys/epoll.h>
+#include <netinet/in.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include <rte_eal.h>
@@ -38,12 +42,9 @@ Appliance::Appliance(config::Config cfg) : cfg_(std::move(cfg)) {}
 Appliance::~Appliance() { stop(); }
 
 Status Appliance::start(const std::string& argv0) {
-  // Refused rather than ignored: an administrator must not believe a VIP is published.
-  if (!cfg_.virtual_services.empty())
-    return fail("virtual_services: L4 virtual services are validated (vlbd --check-config) but "
-                "not yet served by this build's datapath; remove them to run vlbd");
   Status st = startEal(argv0);
   if (st) st = startPorts();
+  if (st) st = startServices();
   if (st) st = startWorkers();
   if (st) st = startControl();
   if (!st) stop();
@@ -148,6 +149,13 @@ Status Appliance::startWorkers() {
     setup.rcu = rcu_;
     setup.idle_sleep_us = cfg_.datapath.idle_sleep_us;
     setup.stop = &stop_workers_;
+    if (!services_->list.empty()) {
+      engines_.push_back(dp::l4::Engine::create(*services_, i, n, cfg_.datapath.connections));
+      if (!engines_.back())
+        return fail("datapath: field \"connections\": cannot allocate flow tables for " +
+                    std::to_string(cfg_.datapath.connections) + " connections per lcore");
+      setup.l4 = engines_.back().get();
+    }
     workers_.push_back(std::make_unique<dp::Worker>(std::move(setup)));
   }
   for (unsigned i = 0; i < n; ++i) {
@@ -160,7 +168,10 @@ Status Appliance::startWorkers() {
 
 Status Appliance::startControl() {
   if (!loop_.ok()) return fail("cannot create the event loop");
+  raw_fd_ = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (raw_fd_ < 0) return fail(std::string("cannot open a raw IP socket: ") + strerror(errno));
   registerShowCommands();
+  registerServiceCommands();
   control_ = std::make_unique<ControlServer>(loop_, commands_);
   if (auto st = control_->listen(cfg_.control.socket); !st) return st;
 
@@ -196,6 +207,7 @@ void Appliance::run() {
     control_->expireIdle();
     if (follower_->dirty() && std::chrono::steady_clock::now() - last_resync_ >= kResyncInterval)
       resyncKernel();
+    resolveReals();
   }
 }
 
@@ -206,6 +218,8 @@ void Appliance::stop() {
     workers_running_ = false;
   }
   control_.reset();
+  if (raw_fd_ >= 0) close(raw_fd_);
+  raw_fd_ = -1;
   if (signal_fd_ >= 0) {
     loop_.remove(signal_fd_);
     close(signal_fd_);
@@ -224,6 +238,8 @@ void Appliance::stop() {
   punt_rings_.clear();
   inject_rings_.clear();
   workers_.clear();
+  engines_.clear();
+  services_.reset();
   for (auto& p : ports_) {
     if (p.twin) loop_.remove(p.twin->fd());
     p.twin.reset();  // closing the TAP removes the interface

@@ -15,6 +15,8 @@
 #include "datapath/fib/fib.h"
 #include "datapath/fib/fib_plan.h"
 #include "datapath/fib/kernel_tables.h"
+#include "datapath/l4/l4_engine.h"
+#include "datapath/l4/l4_services.h"
 #include "datapath/worker/worker.h"
 #include "mgmt/config/config.h"
 #include "mgmt/control/command_registry.h"
@@ -33,6 +35,8 @@ struct ExceptionCounters {
   uint64_t inject_ring_full = 0;    // the datapath's inject ring was full
   uint64_t no_mbuf = 0;             // the packet pool was empty
   uint64_t twin_frame_too_big = 0;  // the kernel wrote a frame larger than a packet buffer
+  uint64_t routed_by_kernel = 0;    // translated packets sent for the kernel to resolve and route
+  uint64_t route_send_failed = 0;   // ... that the kernel refused
 };
 
 struct PortRuntime {
@@ -61,9 +65,14 @@ class Appliance {
   void stop();
 
   void registerShowCommands();
+  // L4 virtual services (l4_control.cpp).
+  Status startServices();
+  void registerServiceCommands();
+  void resolveReals();
   void resyncKernel();
   void publishFib(std::unique_ptr<dp::Fib> fib);
   unsigned drainPunts();
+  bool sendAsKernel(const uint8_t* frame, uint32_t len);
   void onTwinReadable(size_t port);
   std::optional<uint16_t> portOfIfindex(int ifindex) const;
   std::string interfaceName(int ifindex) const;
@@ -74,6 +83,9 @@ class Appliance {
   std::vector<PortRuntime> ports_;
   std::vector<rte_ring*> punt_rings_, inject_rings_;
   std::vector<std::unique_ptr<dp::Worker>> workers_;
+  std::unique_ptr<dp::l4::Services> services_;
+  std::vector<std::unique_ptr<dp::l4::Engine>> engines_;  // one per datapath lcore
+  std::chrono::steady_clock::time_point last_resolve_{};
   std::vector<unsigned> worker_lcores_;
   rte_rcu_qsbr* rcu_ = nullptr;
   std::atomic<const dp::Fib*> fib_{nullptr};
@@ -89,6 +101,7 @@ class Appliance {
   uint64_t fib_generation_ = 0;
   std::chrono::steady_clock::time_point last_resync_{};
   int signal_fd_ = -1;
+  int raw_fd_ = -1;  // sends translated packets as the kernel's own (see dp::kPuntToRoute)
   bool stopping_ = false;
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
 };

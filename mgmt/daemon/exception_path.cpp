@@ -1,6 +1,8 @@
 // The control thread's side of the datapath: punted frames to the kernel twins, frames the
 // kernel writes back out of the ports, and the forwarding table rebuilt from the kernel's.
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,6 +34,17 @@ std::string Appliance::interfaceName(int ifindex) const {
   return name;
 }
 
+bool Appliance::sendAsKernel(const uint8_t* frame, uint32_t len) {
+  if (!frame || len < dp::kEthHeaderLen + 20 || raw_fd_ < 0) return false;
+  const uint8_t* ip = frame + dp::kEthHeaderLen;
+  const size_t ip_len = std::min<size_t>(len - dp::kEthHeaderLen, size_t(ip[2] << 8 | ip[3]));
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  std::memcpy(&to.sin_addr, ip + 16, 4);
+  return sendto(raw_fd_, ip, ip_len, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
+         ssize_t(ip_len);
+}
+
 unsigned Appliance::drainPunts() {
   unsigned total = 0;
   uint8_t buf[kMaxFrame];
@@ -43,11 +56,14 @@ unsigned Appliance::drainPunts() {
       for (auto& p : ports_) {
         if (p.port_id != m->port) continue;
         const uint32_t len = std::min<uint32_t>(m->pkt_len, kMaxFrame);
-        const void* data = rte_pktmbuf_read(m, 0, len, buf);
-        if (data && write(p.twin->fd(), data, len) == ssize_t(len))
+        const auto* data = static_cast<const uint8_t*>(rte_pktmbuf_read(m, 0, len, buf));
+        if (m->hash.usr == dp::kPuntToRoute) {
+          sendAsKernel(data, len) ? ++p.exceptions.routed_by_kernel : ++p.exceptions.route_send_failed;
+        } else if (data && write(p.twin->fd(), data, len) == ssize_t(len)) {
           ++p.exceptions.to_kernel;
-        else
+        } else {
           ++p.exceptions.twin_write_failed;
+        }
         break;
       }
       rte_pktmbuf_free(m);

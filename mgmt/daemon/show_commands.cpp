@@ -80,8 +80,9 @@ void Appliance::registerShowCommands() {
       drops["inject_ring_full"] = e.inject_ring_full;
       drops["no_mbuf"] = e.no_mbuf;
       drops["twin_frame_too_big"] = e.twin_frame_too_big;
+      drops["route_send_failed"] = e.route_send_failed;
       uint64_t dropped = c.dropped() + e.twin_write_failed + e.inject_ring_full + e.no_mbuf +
-                         e.twin_frame_too_big;
+                         e.twin_frame_too_big + e.route_send_failed;
       json addresses = json::array();
       for (const auto& a : p.config.addresses) addresses.push_back(a.text);
       rte_eth_stats nic{};
@@ -101,7 +102,8 @@ void Appliance::registerShowCommands() {
                         {"tx_packets", c.tx_packets}, {"tx_bytes", c.tx_bytes},
                         {"forwarded", c.forwarded}, {"punted", c.punted},
                         {"injected", c.injected}, {"dropped", dropped},
-                        {"to_kernel", e.to_kernel}, {"from_kernel", e.from_kernel}}},
+                        {"to_kernel", e.to_kernel}, {"from_kernel", e.from_kernel},
+                        {"routed_by_kernel", e.routed_by_kernel}}},
           {"drops", drops},
           {"nic", {{"ipackets", nic.ipackets}, {"opackets", nic.opackets},
                    {"ibytes", nic.ibytes}, {"obytes", nic.obytes}, {"imissed", nic.imissed},

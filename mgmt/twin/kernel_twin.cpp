@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -54,7 +55,7 @@ Status configureLink(nl_sock* sock, const std::string& name, const dp::MacAddr& 
   return Ok{};
 }
 
-Status addAddress(nl_sock* sock, const std::string& twin, int ifindex, const config::IpPrefix& p) {
+Status addTwinAddress(nl_sock* sock, const std::string& twin, int ifindex, const config::IpPrefix& p) {
   nl_addr* local = nullptr;
   if (nl_addr_parse(p.text.c_str(), p.address.family, &local) < 0)
     return fail("twin " + twin + ": cannot use address " + p.text);
@@ -104,11 +105,34 @@ Result<std::unique_ptr<KernelTwin>> KernelTwin::create(
     return Error{"twin " + name + ": " + st.error()};
   if (auto st = configureLink(sock.get(), name, mac, mtu); !st) return Error{st.error()};
   for (const auto& p : addresses)
-    if (auto st = addAddress(sock.get(), name, twin->ifindex(), p); !st) return Error{st.error()};
+    if (auto st = addTwinAddress(sock.get(), name, twin->ifindex(), p); !st) return Error{st.error()};
   return twin;
 }
 
 KernelTwin::~KernelTwin() { close(fd_); }
+
+Status KernelTwin::addAddress(const config::IpPrefix& prefix) {
+  NlSocket sock;
+  if (!sock.get()) return fail("cannot open a netlink socket");
+  return addTwinAddress(sock.get(), name_, ifindex_, prefix);
+}
+
+Status resolveNeighbour(int ifindex, const config::IpAddress& address) {
+  NlSocket sock;
+  if (!sock.get()) return fail("cannot open a netlink socket");
+  nl_addr* dst = nullptr;
+  if (nl_addr_parse(address.text.c_str(), address.family, &dst) < 0)
+    return fail("cannot use address " + address.text);
+  rtnl_neigh* n = rtnl_neigh_alloc();
+  rtnl_neigh_set_ifindex(n, ifindex);
+  rtnl_neigh_set_dst(n, dst);
+  rtnl_neigh_set_flags(n, NTF_USE);
+  int rc = rtnl_neigh_add(sock.get(), n, NLM_F_CREATE | NLM_F_REPLACE);
+  rtnl_neigh_put(n);
+  nl_addr_put(dst);
+  if (rc < 0) return fail("cannot resolve " + address.text + ": " + nlError(rc));
+  return Ok{};
+}
 
 Status addKernelRoute(const config::Route& route) {
   NlSocket sock;

@@ -24,6 +24,9 @@ class KernelTwin {
   KernelTwin(const KernelTwin&) = delete;
   KernelTwin& operator=(const KernelTwin&) = delete;
 
+  // Adds an address (a VIP as a /32) so that the kernel answers ARP and ping for it.
+  Status addAddress(const config::IpPrefix& prefix);
+
   int fd() const { return fd_; }
   int ifindex() const { return ifindex_; }
   const std::string& name() const { return name_; }
@@ -34,6 +37,10 @@ class KernelTwin {
   int fd_;
   int ifindex_;
 };
+
+// Asks the kernel to resolve `address` on interface `ifindex` now (a neighbour entry with
+// NTF_USE): the datapath forwards only to resolved neighbours.
+Status resolveNeighbour(int ifindex, const config::IpAddress& address);
 
 // Adds a route to the kernel's main table (replacing one with the same destination).
 Status addKernelRoute(const config::Route& route);

@@ -1,0 +1,138 @@
+#include "datapath/l4/l4_engine.h"
+
+#include "datapath/nat/nat_rewrite.h"
+#include "datapath/sched/hash.h"
+
+namespace vlb::dp::l4 {
+namespace {
+
+constexpr Verdict notMine() { return {Outcome::kNotMine, DropReason::kNone, 0}; }
+constexpr Verdict dropped(DropReason r) { return {Outcome::kDrop, r, 0}; }
+constexpr Verdict forward(uint32_t dst) { return {Outcome::kForward, DropReason::kNone, dst}; }
+
+inline uint8_t tcpFlags(const uint8_t* ip) { return ip[(ip[0] & 0x0f) * 4 + 13]; }
+
+NatTuple tupleOf(const flow::Rewrite& r) { return {r.src, r.dst, r.sport, r.dport}; }
+
+}  // namespace
+
+std::unique_ptr<Engine> Engine::create(const Services& services, uint32_t lcore, uint32_t lcores,
+                                       uint32_t connections) {
+  std::unique_ptr<Engine> e(new Engine(services));
+  e->flows_ = flow::FlowTable::create({connections, 0, 0x9e3779b97f4a7c15ull + lcore});
+  flow::SnatPortAllocatorConfig ports;
+  ports.lcore = lcore;
+  ports.lcores = lcores;
+  e->ports_ = flow::SnatPortAllocator::create(ports);
+  if (!e->flows_ || !e->ports_) return nullptr;
+  size_t reals = 0;
+  for (const Service& s : services.list) {
+    e->sched_.push_back(std::make_unique<sched::LcoreState>(uint32_t(s.reals.size()), lcore));
+    e->real_base_.push_back(reals);
+    reals += s.reals.size();
+  }
+  e->service_counters_ = std::make_unique<ServiceCounters[]>(services.list.size());
+  e->real_counters_ = std::make_unique<RealCounters[]>(reals);
+  return e;
+}
+
+Verdict Engine::process(uint8_t* ip, size_t len, uint32_t now, const Fib& fib) {
+  L4View v;
+  if (viewL4(ip, len, &v) != NatResult::kOk || v.is_fragment || v.protocol == kProtoIcmp)
+    return notMine();  // fragments and ICMP: the kernel's (see docs) until the L4 issue ends
+  const uint32_t src = uint32_t(ip[12]) << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
+  const uint32_t dst = uint32_t(ip[16]) << 24 | ip[17] << 16 | ip[18] << 8 | ip[19];
+  const auto key = flow::FlowKey::make(src, dst, v.src_port, v.dst_port, v.protocol);
+  const uint8_t flags = v.protocol == kProtoTcp ? tcpFlags(ip) : 0;
+
+  const uint32_t slot = flows_->lookup(key);
+  if (slot == flow::FlowTable::kNoEntry) {
+    const uint16_t service = services_.classifier.lookup(dst, v.protocol, v.dst_port);
+    if (service == ServiceTable::kNone) return notMine();
+    return open(ip, len, key, flags, service, now, fib);
+  }
+  const flow::FlowEntry& e = flows_->entry(slot);
+  if (v.protocol == kProtoTcp)
+    flows_->trackTcp(slot, flags, now);
+  else
+    flows_->touch(slot, now);
+  ServiceCounters& c = service_counters_[e.service];
+  if (e.dir() == flow::FlowDir::kOriginal) {
+    c.packets_in.add(1);
+    c.bytes_in.add(len);
+    real_counters_[real_base_[e.service] + e.real].packets.add(1);
+  } else {
+    c.packets_out.add(1);
+    c.bytes_out.add(len);
+  }
+  natRewrite(ip, len, tupleOf(e.rewrite));
+  return forward(e.rewrite.dst);
+}
+
+Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t flags,
+                     uint16_t service, uint32_t now, const Fib& fib) {
+  const Service& s = services_.list[service];
+  const bool syn = (flags & (flow::kTcpSyn | flow::kTcpAck)) == flow::kTcpSyn;
+  if (key.proto == kProtoTcp && !syn && !(s.flow_flags & flow::kFlowLooseInit))
+    return dropped(DropReason::kL4NotSyn);
+
+  const sched::FlowHashes hashes{sched::hashSourceV4(key.src),
+                                 sched::hashFlowV4(key.src, key.dst, key.sport, key.dport, key.proto)};
+  const sched::RealIndex r = sched::pick(*s.scheduler, *sched_[service], hashes);
+  if (r == sched::kNoReal) return dropped(DropReason::kNoReal);
+  const Real& real = s.reals[r];
+  const uint16_t real_port = real.port ? real.port : key.dport;
+  const Adjacency* adj = fib.lookup(real.addr);
+  if (!adj || adj->kind != Adjacency::Kind::kForward) return dropped(DropReason::kRealUnresolved);
+
+  flow::Endpoint source{key.src, key.sport};
+  if (s.snat != SnatMode::kNone) {
+    source.addr = s.snat == SnatMode::kAutomap ? services_.port_self_ip[adj->port]
+                                               : s.pool[hashes.source % s.pool.size()];
+    source.port = ports_->allocate(source.addr, key.proto, real.addr, real_port);
+    if (source.addr == 0 || source.port == flow::SnatPortAllocator::kNone)
+      return dropped(DropReason::kSnatExhausted);
+  }
+  flow::NewConnection c = flow::natConnection(key, {real.addr, real_port}, source);
+  c.service = service;
+  c.real = uint16_t(r);
+  c.original.egress_port = uint8_t(adj->port);
+  c.flags = uint8_t(s.flow_flags | (s.snat == SnatMode::kNone ? flow::kFlowTransparent : flow::kFlowSnat));
+  c.tcp_state = key.proto == kProtoTcp && syn ? flow::TcpState::kSynSent : flow::TcpState::kEstablished;
+  const flow::InsertResult inserted = flows_->insert(c, now);
+  if (inserted.status != flow::InsertStatus::kOk) {
+    if (s.snat != SnatMode::kNone) ports_->release(source.addr, key.proto, real.addr, real_port, source.port);
+    return dropped(DropReason::kFlowTableFull);
+  }
+  sched_[service]->connOpened(r);
+  ServiceCounters& counters = service_counters_[service];
+  counters.opened.add(1);
+  counters.packets_in.add(1);
+  counters.bytes_in.add(len);
+  RealCounters& rc = real_counters_[real_base_[service] + r];
+  rc.opened.add(1);
+  rc.packets.add(1);
+  natRewrite(ip, len, tupleOf(c.original.rewrite));
+  return forward(real.addr);
+}
+
+void Engine::closed(const flow::FlowEntry& o) {
+  if (o.flags & flow::kFlowSnat)
+    ports_->release(o.rewrite.src, o.key.proto, o.rewrite.dst, o.rewrite.dport, o.rewrite.sport);
+  sched_[o.service]->connClosed(o.real);
+  service_counters_[o.service].closed.add(1);
+  real_counters_[real_base_[o.service] + o.real].closed.add(1);
+}
+
+void Engine::age(uint32_t now, uint32_t budget) {
+  flows_->expireWith(
+      now, budget,
+      [this](const flow::FlowEntry& e) {
+        const uint32_t idle = services_.list[e.service].idle_ticks;
+        if (e.key.proto != kProtoTcp || e.tcp_state == flow::TcpState::kEstablished) return idle;
+        return flow::timeoutFor(services_.timeouts, e.key.proto, e.tcp_state);
+      },
+      [this](const flow::FlowEntry& original, const flow::FlowEntry&) { closed(original); });
+}
+
+}  // namespace vlb::dp::l4
