@@ -83,16 +83,3 @@ def test_start_with_bad_config_exits_and_creates_nothing(lab, name):
     assert not links & {"ext", "int"}, f"twins left behind: {links}"
     assert not (lab.state / "vlbd.sock").exists()
 
-
-def test_virtual_services_are_refused_until_served(tmp_path, lab):
-    """A valid service passes --check-config, but vlbd will not start pretending to serve it."""
-    config = lab_config(lab.prefix)
-    config["virtual_services"] = [{"name": "web", "vip": "203.0.113.10", "protocol": "tcp",
-                                   "port": 80, "reals": [{"address": "192.0.2.11"}]}]
-    path = tmp_path / "services.json"
-    path.write_text(json.dumps(config))
-    assert run([vlbd_exe(), "--check-config", str(path)], check=False).returncode == 0
-    p = lab.run("lb", [vlbd_exe(), "--config", str(path)], check=False, timeout=30)
-    assert p.returncode == 1
-    assert "virtual_services: L4 virtual services are validated" in p.stderr
-    assert not {"ext", "int"} & lab.link_names("lb")

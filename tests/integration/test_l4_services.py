@@ -1,0 +1,133 @@
+"""L4 virtual services through the real vlbd in the lab: schedulers, SNAT automap and none, UDP,
+drained reals, counters, and the VIP answering ping."""
+import collections
+import time
+
+import pytest
+
+from conftest import Vlbd, eventually, lab_config
+
+VIP = "203.0.113.10"
+REALS = ["192.0.2.11", "192.0.2.12", "192.0.2.13"]
+UDP_PORT = 5353
+
+
+def services():
+    return [
+        {"name": "web-rr", "vip": VIP, "protocol": "tcp", "port": 80, "scheduler": "rr",
+         "reals": [{"address": a} for a in REALS]},
+        {"name": "web-wrr", "vip": VIP, "protocol": "tcp", "port": 81, "scheduler": "wrr",
+         "reals": [{"address": REALS[0], "port": 80, "weight": 3},
+                   {"address": REALS[1], "port": 80, "weight": 1},
+                   {"address": REALS[2], "port": 80, "weight": 0}]},
+        {"name": "web-transparent", "vip": VIP, "protocol": "tcp", "port": 8080, "snat": "none",
+         "reals": [{"address": REALS[0], "port": 80}]},
+        {"name": "web-drained", "vip": VIP, "protocol": "tcp", "port": 82,
+         "reals": [{"address": REALS[0], "port": 80, "enabled": False},
+                   {"address": REALS[1], "port": 80}]},
+        {"name": "web-sh", "vip": VIP, "protocol": "tcp", "port": 83, "scheduler": "sh",
+         "reals": [{"address": a, "port": 80} for a in REALS]},
+        {"name": "nobody", "vip": VIP, "protocol": "tcp", "port": 84,
+         "reals": [{"address": REALS[0], "port": 80, "enabled": False}]},
+        {"name": "echo", "vip": VIP, "protocol": "udp", "port": UDP_PORT, "scheduler": "rr",
+         "reals": [{"address": a} for a in REALS]},
+    ]
+
+
+@pytest.fixture(scope="module")
+def l4(lab):
+    # A UDP server on every real that answers each datagram with the real's name.
+    servers = [lab.popen(f"real{n}", ["socat", f"UDP4-RECVFROM:{UDP_PORT},fork,reuseaddr",
+                                      f"SYSTEM:echo real{n}"]) for n in (1, 2, 3)]
+    config = lab_config(lab.prefix)
+    config["virtual_services"] = services()
+    daemon = Vlbd(lab, config).start()
+    try:
+        yield daemon
+    finally:
+        rc = daemon.stop()
+        for s in servers:
+            s.kill()
+        assert rc == 0, daemon.log_text()
+
+
+def get(lab, url, host="client1"):
+    return lab.run(host, ["curl", "-s", "--fail", "--max-time", "5", url], timeout=15).stdout.strip()
+
+
+def service(daemon, name):
+    return daemon.sh("show", "virtual-service", name)
+
+
+def access_log_clients(lab, real):
+    log = lab.state / f"real{real}" / "logs" / "access.log"
+    return collections.Counter(line.split()[0] for line in log.read_text().splitlines())
+
+
+def test_round_robin_spreads_evenly(l4):
+    answers = collections.Counter(get(l4.lab, f"http://{VIP}/") for _ in range(30))
+    assert answers == {"real1": 10, "real2": 10, "real3": 10}
+    s = service(l4, "web-rr")
+    assert s["connections"] == 30
+    assert [r["connections"] for r in s["real_servers"]] == [10, 10, 10]
+    assert s["packets_in"] > 0 and s["packets_out"] > 0
+
+
+def test_weighted_round_robin_follows_weights(l4):
+    answers = collections.Counter(get(l4.lab, f"http://{VIP}:81/") for _ in range(40))
+    assert answers == {"real1": 30, "real2": 10}
+
+
+def test_snat_automap_shows_the_self_ip_and_none_the_client(l4):
+    lab = l4.lab
+    before = access_log_clients(lab, 1)
+    get(lab, f"http://{VIP}:8080/")
+    get(lab, f"http://{VIP}:8080/", host="client2")
+    for _ in range(3):
+        get(lab, f"http://{VIP}/")  # round robin: real1 gets one of three
+
+    def logged():
+        grown = access_log_clients(lab, 1) - before
+        assert grown == {"198.51.100.10": 1, "198.51.100.11": 1, "192.0.2.1": 1}, grown
+    eventually(logged, timeout=5)
+
+
+def test_drained_real_gets_no_new_flows(l4):
+    answers = collections.Counter(get(l4.lab, f"http://{VIP}:82/") for _ in range(6))
+    assert answers == {"real2": 6}
+
+
+def test_source_hash_keeps_a_client_on_one_real(l4):
+    for host in ("client1", "client2"):
+        answers = {get(l4.lab, f"http://{VIP}:83/", host=host) for _ in range(8)}
+        assert len(answers) == 1, f"{host} was spread over {answers}"
+
+
+def test_service_without_eligible_real_drops_and_counts(l4):
+    before = l4.interface("ext")["drops"]["no_real"]
+    r = l4.lab.run("client1", ["curl", "-s", "--max-time", "2", f"http://{VIP}:84/"], check=False,
+                   timeout=10)
+    assert r.returncode != 0
+    assert l4.interface("ext")["drops"]["no_real"] > before
+
+
+def test_udp_both_ways_round_robin(l4):
+    answers = collections.Counter()
+    for i in range(6):
+        # A fresh source port each time: each datagram is a new flow.
+        out = l4.lab.run("client1", ["socat", "-T2", "-", f"UDP4:{VIP}:{UDP_PORT},sourceport={40000 + i}"],
+                         input="ping\n", timeout=10).stdout.strip()
+        answers[out] += 1
+    assert answers == {"real1": 2, "real2": 2, "real3": 2}
+    assert service(l4, "echo")["connections"] == 6
+
+
+def test_vip_answers_ping(l4):
+    l4.lab.run("client1", ["ping", "-c", "2", "-W", "2", VIP], timeout=15)
+
+
+def test_no_packet_was_dropped_on_the_way(l4):
+    for name in ("ext", "int"):
+        drops = l4.interface(name)["drops"]
+        unexpected = {k: v for k, v in drops.items() if v and k != "no_real"}
+        assert unexpected == {}, f"{name}: {unexpected}"
