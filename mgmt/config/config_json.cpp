@@ -49,7 +49,21 @@ constexpr std::string_view kDefaultConfig = R"({
       "addresses": ["192.0.2.1/24"]
     }
   ],
-  "routes": []
+  "routes": [],
+  "virtual_services": [
+    {
+      "name": "web",
+      "vip": "203.0.113.10",
+      "protocol": "tcp",
+      "port": 80,
+      "scheduler": "rr",
+      "reals": [
+        {"address": "192.0.2.11"},
+        {"address": "192.0.2.12"},
+        {"address": "192.0.2.13"}
+      ]
+    }
+  ]
 }
 )";
 
