@@ -38,8 +38,9 @@ std::unique_ptr<Engine> Engine::create(const Services& services, uint32_t lcore,
 
 Verdict Engine::process(uint8_t* ip, size_t len, uint32_t now, const Fib& fib) {
   L4View v;
-  if (viewL4(ip, len, &v) != NatResult::kOk || v.is_fragment || v.protocol == kProtoIcmp)
-    return notMine();  // fragments and ICMP: the kernel's (see docs) until the L4 issue ends
+  if (viewL4(ip, len, &v) != NatResult::kOk) return notMine();
+  if (!v.first_fragment) return laterFragment(ip, len, now);
+  if (v.protocol == kProtoIcmp) return isIcmpError(v.icmp_type) ? icmpError(ip, len) : notMine();
   const uint32_t src = uint32_t(ip[12]) << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
   const uint32_t dst = uint32_t(ip[16]) << 24 | ip[17] << 16 | ip[18] << 8 | ip[19];
   const auto key = flow::FlowKey::make(src, dst, v.src_port, v.dst_port, v.protocol);
@@ -65,8 +66,42 @@ Verdict Engine::process(uint8_t* ip, size_t len, uint32_t now, const Fib& fib) {
     c.packets_out.add(1);
     c.bytes_out.add(len);
   }
-  natRewrite(ip, len, tupleOf(e.rewrite));
-  return forward(e.rewrite.dst);
+  return translate(ip, len, e.rewrite, now);
+}
+
+Verdict Engine::translate(uint8_t* ip, size_t len, const flow::Rewrite& r, uint32_t now) {
+  const NatTuple to = tupleOf(r);
+  if (ip[6] & 0x20) fragments_.remember(ip, to, now);  // MF: later fragments follow this one
+  natRewrite(ip, len, to);
+  return forward(r.dst);
+}
+
+Verdict Engine::laterFragment(uint8_t* ip, size_t len, uint32_t now) {
+  NatTuple to;
+  if (!fragments_.find(ip, now, &to)) {
+    // Not a fragment of a translated datagram we know: to a VIP it is lost, else routed as is.
+    const uint32_t dst = uint32_t(ip[16]) << 24 | ip[17] << 16 | ip[18] << 8 | ip[19];
+    return services_.classifier.isVip(dst) ? dropped(DropReason::kFragmentUnknown) : notMine();
+  }
+  natRewrite(ip, len, to);  // a later fragment: addresses only
+  return forward(to.dst_addr);
+}
+
+// An ICMP error about a translated packet (a real's port unreachable, a router's "fragmentation
+// needed" for a reply): the packet it quotes is looked up as the flow going the other way, and
+// the error goes to that flow's other end with the quoted packet as that end sent it.
+Verdict Engine::icmpError(uint8_t* ip, size_t len) {
+  uint8_t proto;
+  NatTuple quoted;
+  if (quotedTuple(ip, len, &proto, &quoted) != NatResult::kOk) return notMine();
+  const auto back = flow::FlowKey::make(quoted.dst_addr, quoted.src_addr, quoted.dst_port,
+                                        quoted.src_port, proto);
+  const uint32_t slot = flows_->lookup(back);
+  if (slot == flow::FlowTable::kNoEntry) return notMine();
+  const flow::Rewrite& r = flows_->entry(slot).rewrite;
+  const NatTuple as_sent{r.dst, r.src, r.dport, r.sport};
+  if (natRewriteIcmpError(ip, len, r.dst, as_sent) != NatResult::kOk) return notMine();
+  return forward(r.dst);
 }
 
 Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t flags,
@@ -112,8 +147,7 @@ Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t 
   RealCounters& rc = real_counters_[real_base_[service] + r];
   rc.opened.add(1);
   rc.packets.add(1);
-  natRewrite(ip, len, tupleOf(c.original.rewrite));
-  return forward(real.addr);
+  return translate(ip, len, c.original.rewrite, now);
 }
 
 void Engine::closed(const flow::FlowEntry& o) {

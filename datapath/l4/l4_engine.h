@@ -11,6 +11,7 @@
 #include "datapath/fib/fib.h"
 #include "datapath/flow/flow_table.h"
 #include "datapath/flow/snat_ports.h"
+#include "datapath/l4/fragments.h"
 #include "datapath/l4/l4_services.h"
 #include "datapath/packet/drop_reason.h"
 #include "datapath/worker/port_counters.h"
@@ -57,6 +58,9 @@ class Engine {
   Engine(const Services& services) : services_(services) {}
   Verdict open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t tcp_flags,
                uint16_t service, uint32_t now, const Fib& fib);
+  Verdict icmpError(uint8_t* ip, size_t len);
+  Verdict laterFragment(uint8_t* ip, size_t len, uint32_t now);
+  Verdict translate(uint8_t* ip, size_t len, const flow::Rewrite& r, uint32_t now);
   void closed(const flow::FlowEntry& original);
 
   const Services& services_;
@@ -66,6 +70,7 @@ class Engine {
   std::unique_ptr<ServiceCounters[]> service_counters_;
   std::unique_ptr<RealCounters[]> real_counters_;
   std::vector<size_t> real_base_;
+  FragmentTable fragments_;
 };
 
 }  // namespace vlb::dp::l4

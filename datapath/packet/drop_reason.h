@@ -23,6 +23,7 @@ enum class DropReason : uint8_t {
   kRealUnresolved,    // the real's next hop is not resolved yet (the control thread asks)
   kFlowTableFull,     // no room for a new connection; established ones go on
   kSnatExhausted,     // no SNAT port left for this real
+  kFragmentUnknown,   // a later fragment whose first fragment (with the ports) was not seen
   kCount,
 };
 
@@ -30,6 +31,7 @@ constexpr std::array<std::string_view, size_t(DropReason::kCount)> kDropReasonNa
     "none",           "runt",     "not_for_us",     "bad_ipv4_header", "bad_ipv4_checksum",
     "bad_ipv4_length", "no_route", "blackhole",      "punt_ring_full", "tx_full",
     "l4_not_syn",     "no_real",  "real_unresolved", "flow_table_full", "snat_exhausted",
+    "fragment_unknown",
 };
 
 inline std::string_view dropReasonName(DropReason r) { return kDropReasonNames[size_t(r)]; }

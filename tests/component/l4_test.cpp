@@ -1,0 +1,232 @@
+// L4 virtual services through the worker with real DPDK: golden frames for DNAT + SNAT, un-NAT,
+// transparent UDP, ICMP errors, fragments and the L4 drop reasons.
+#include "datapath/l4/l4_engine.h"
+#include "datapath_fixture.h"
+
+namespace vlb::dp {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+constexpr uint32_t kVip = 0xcb00710a;  // 203.0.113.10
+const MacAddr kClientMac = mac(0x0c), kReal1Mac = mac(0x11), kReal2Mac = mac(0x12);
+
+uint16_t get16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+uint32_t get32(const uint8_t* p) { return uint32_t(get16(p)) << 16 | get16(p + 2); }
+void put16(uint8_t* p, uint16_t v) { p[0] = uint8_t(v >> 8), p[1] = uint8_t(v); }
+void put32(uint8_t* p, uint32_t v) { put16(p, uint16_t(v >> 16)), put16(p + 2, uint16_t(v)); }
+
+// The TCP/UDP checksum of the IP packet at `ip` recomputed from scratch (0 → 0xffff for UDP).
+uint16_t l4Sum(const uint8_t* ip, size_t len) {
+  const size_t l4len = len - 20;
+  Bytes p(ip + 12, ip + 20);
+  p.insert(p.end(), {0, ip[9], uint8_t(l4len >> 8), uint8_t(l4len)});
+  p.insert(p.end(), ip + 20, ip + len);
+  put16(&p[12 + (ip[9] == 6 ? 16 : 6)], 0);
+  const uint16_t s = internetChecksum(p.data(), p.size());
+  return ip[9] == 17 && s == 0 ? 0xffff : s;
+}
+
+struct Segment {
+  uint32_t src, dst;
+  uint16_t sport, dport;
+  uint8_t proto = 6;
+  uint8_t flags = 0x02;  // SYN
+  size_t payload = 0;
+  bool udp_sum = true;
+};
+
+// An Ethernet frame to `to` with a valid IPv4 + TCP/UDP packet.
+Bytes frame(const MacAddr& to, const Segment& s) {
+  const size_t l4 = s.proto == 6 ? 20 : 8, len = 20 + l4 + s.payload;
+  Bytes f(14 + len, 0);
+  std::memcpy(f.data(), to.bytes, 6);
+  std::memcpy(f.data() + 6, mac(0x99).bytes, 6);
+  f[12] = 0x08;
+  uint8_t* ip = f.data() + 14;
+  ip[0] = 0x45, ip[8] = 64, ip[9] = s.proto;
+  put16(ip + 2, uint16_t(len));
+  put16(ip + 4, 0x1234);
+  put32(ip + 12, s.src), put32(ip + 16, s.dst);
+  put16(ip + 20, s.sport), put16(ip + 22, s.dport);
+  for (size_t i = 0; i < s.payload; ++i) ip[20 + l4 + i] = uint8_t(i * 7);
+  if (s.proto == 6) {
+    ip[32] = 0x50, ip[33] = s.flags;
+    put16(ip + 36, l4Sum(ip, len));
+  } else {
+    put16(ip + 24, uint16_t(l4 + s.payload));
+    if (s.udp_sum) put16(ip + 26, l4Sum(ip, len));
+  }
+  put16(ip + 10, internetChecksum(ip, 20));
+  return f;
+}
+
+// Checks a frame leaving the appliance: MACs, checksums, and the new addresses/ports.
+void expectPacket(const Bytes& f, const MacAddr& dst_mac, uint32_t src, uint16_t sport, uint32_t dst,
+                  uint16_t dport) {
+  const uint8_t* ip = f.data() + 14;
+  const size_t len = get16(ip + 2);
+  EXPECT_EQ(0, std::memcmp(f.data(), dst_mac.bytes, 6));
+  EXPECT_TRUE(checksumValid(ip, 20));
+  EXPECT_EQ(get32(ip + 12), src);
+  EXPECT_EQ(get32(ip + 16), dst);
+  EXPECT_EQ(get16(ip + 20), sport);
+  EXPECT_EQ(get16(ip + 22), dport);
+  const uint16_t sum = get16(ip + (ip[9] == 6 ? 36 : 26));
+  if (!(ip[9] == 17 && sum == 0)) {
+    EXPECT_EQ(sum, l4Sum(ip, len)) << "L4 checksum";
+  }
+}
+
+l4::Service service(const char* name, uint8_t proto, uint16_t port, l4::SnatMode snat,
+                    std::vector<l4::Real> reals, std::vector<bool> enabled = {}) {
+  l4::Service s;
+  s.name = name, s.vip = kVip, s.protocol = proto, s.port_first = s.port_last = port, s.snat = snat;
+  s.idle_ticks = 60000;
+  std::vector<sched::Real> sr;
+  for (size_t i = 0; i < reals.size(); ++i)
+    sr.push_back({std::to_string(reals[i].addr) + ":" + std::to_string(reals[i].port), 1,
+                  enabled.empty() || enabled[i]});
+  std::string error;
+  s.scheduler = sched::Table::build(sched::Kind::kRr, sr, nullptr, &error);
+  s.reals = std::move(reals);
+  return s;
+}
+
+class L4Test : public DatapathTest {
+ protected:
+  void SetUp() override {
+    std::vector<ServiceKey> keys = {{kVip, 6, 80, 80, 0}, {kVip, 17, 53, 53, 1}, {kVip, 6, 81, 81, 2},
+                                    {kVip, 6, 82, 82, 3}};
+    services_ = std::make_unique<l4::Services>(keys);
+    services_->port_self_ip = {ipv4("198.51.100.1"), ipv4("192.0.2.1")};
+    services_->timeouts = flow::makeTimeoutProfile({}, 1000);
+    services_->list.push_back(service("web", 6, 80, l4::SnatMode::kAutomap,
+                                      {{ipv4("192.0.2.11"), 80}, {ipv4("192.0.2.12"), 80}}));
+    services_->list.push_back(service("dns", 17, 53, l4::SnatMode::kNone, {{ipv4("192.0.2.11"), 0}}));
+    services_->list.push_back(service("none-up", 6, 81, l4::SnatMode::kAutomap, {{ipv4("192.0.2.11"), 80}}, {false}));
+    services_->list.push_back(service("unresolved", 6, 82, l4::SnatMode::kAutomap, {{ipv4("192.0.2.99"), 80}}));
+    l4_ = l4::Engine::create(*services_, 0, 1, 1024);
+    ASSERT_TRUE(l4_);
+    DatapathTest::SetUp();
+    tables_.neighbours.push_back({ipv4("192.0.2.12"), kIntTwin, kReal2Mac, NeighbourState::kReachable});
+    tables_.neighbours.push_back({ipv4("198.51.100.10"), kExtTwin, kClientMac, NeighbourState::kStale});
+    tables_.addresses.push_back({kVip, 32, kExtTwin});  // vlbd puts each VIP on a twin
+    publish();
+  }
+
+  Bytes only(rte_ring* r) {
+    auto out = drain(r);
+    EXPECT_EQ(out.size(), 1u);
+    return out.empty() ? Bytes(60, 0) : out[0];
+  }
+
+  std::unique_ptr<l4::Services> services_;
+};
+
+const uint32_t kClient = ipv4("198.51.100.10");
+
+TEST_F(L4Test, DnatSnatThenUnNat) {
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 40000, 80}));
+  const Bytes out = only(int_.tx);
+  const uint8_t* ip = out.data() + 14;
+  const uint32_t real = get32(ip + 16);
+  ASSERT_TRUE(real == ipv4("192.0.2.11") || real == ipv4("192.0.2.12"));
+  const uint16_t snat_port = get16(ip + 20);
+  EXPECT_GE(snat_port, 1024);
+  expectPacket(out, real == ipv4("192.0.2.11") ? kReal1Mac : kReal2Mac, ipv4("192.0.2.1"), snat_port,
+               real, 80);
+  EXPECT_EQ(ip[8], 63);  // routed: TTL - 1
+
+  // The real's SYN-ACK to the SNAT address goes back to the client from the VIP.
+  receive(int_, frame(int_.mac, {real, ipv4("192.0.2.1"), 80, snat_port, 6, 0x12}));
+  expectPacket(only(ext_.tx), kClientMac, kVip, 80, kClient, 40000);
+  EXPECT_TRUE(drain(punt_).empty());
+  EXPECT_EQ(l4_->service(0).opened.get(), 1u);
+  EXPECT_EQ(l4_->service(0).packets_out.get(), 1u);
+}
+
+TEST_F(L4Test, TransparentUdpKeepsTheClientAndUdpWithoutChecksumStaysWithout) {
+  Segment s{kClient, kVip, 5353, 53, 17};
+  s.payload = 12;
+  s.udp_sum = false;
+  receive(ext_, frame(ext_.mac, s));
+  const Bytes out = only(int_.tx);
+  expectPacket(out, kReal1Mac, kClient, 5353, ipv4("192.0.2.11"), 53);
+  EXPECT_EQ(get16(out.data() + 14 + 26), 0);
+
+  receive(int_, frame(int_.mac, {ipv4("192.0.2.11"), kClient, 53, 5353, 17, 0, 20}));
+  expectPacket(only(ext_.tx), kClientMac, kVip, 53, kClient, 5353);
+}
+
+TEST_F(L4Test, IcmpErrorFromTheRealReachesTheClientWithTheQuotedPacketAsSent) {
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 5353, 53, 17, 0, 8}));
+  const Bytes to_real = only(int_.tx);
+  // The real answers "port unreachable", quoting the packet it got (client → real:53).
+  Bytes err(14 + 28, 0);
+  std::memcpy(err.data(), int_.mac.bytes, 6);
+  err[12] = 0x08;
+  err.insert(err.end(), to_real.begin() + 14, to_real.end());
+  uint8_t* ip = err.data() + 14;
+  ip[0] = 0x45, ip[8] = 64, ip[9] = 1;
+  put16(ip + 2, uint16_t(err.size() - 14));
+  put32(ip + 12, ipv4("192.0.2.11")), put32(ip + 16, kClient);
+  ip[20] = 3, ip[21] = 3;
+  put16(ip + 22, internetChecksum(ip + 20, err.size() - 34));
+  put16(ip + 10, internetChecksum(ip, 20));
+  receive(int_, err);
+
+  const Bytes out = only(ext_.tx);
+  const uint8_t* o = out.data() + 14;
+  EXPECT_EQ(0, std::memcmp(out.data(), kClientMac.bytes, 6));
+  EXPECT_EQ(get32(o + 16), kClient);
+  EXPECT_TRUE(checksumValid(o, 20));
+  EXPECT_TRUE(checksumValid(o + 20, out.size() - 34)) << "ICMP checksum";
+  const uint8_t* q = o + 28;  // the quoted packet: what the client sent, to the VIP
+  EXPECT_EQ(get32(q + 12), kClient);
+  EXPECT_EQ(get32(q + 16), kVip);
+  EXPECT_EQ(get16(q + 22), 53);
+  EXPECT_TRUE(checksumValid(q, 20));
+}
+
+TEST_F(L4Test, LaterFragmentsFollowTheFirst) {
+  Bytes first = frame(ext_.mac, {kClient, kVip, 5353, 53, 17, 0, 32});
+  uint8_t* ip = first.data() + 14;
+  put16(ip + 6, 0x2000);  // MF
+  put16(ip + 10, 0);
+  put16(ip + 10, internetChecksum(ip, 20));
+  receive(ext_, first);
+  EXPECT_EQ(get32(only(int_.tx).data() + 14 + 16), ipv4("192.0.2.11"));
+
+  Bytes later = first;
+  ip = later.data() + 14;
+  put16(ip + 6, 0x0005);  // offset 40 bytes, last fragment
+  put16(ip + 10, 0);
+  put16(ip + 10, internetChecksum(ip, 20));
+  const Bytes body(later.begin() + 34, later.end());
+  receive(ext_, later);
+  const Bytes out = only(int_.tx);
+  EXPECT_EQ(get32(out.data() + 14 + 16), ipv4("192.0.2.11"));
+  EXPECT_TRUE(checksumValid(out.data() + 14, 20));
+  EXPECT_TRUE(std::equal(body.begin(), body.end(), out.begin() + 34));  // payload untouched
+
+  put16(ip + 4, 0x9999);  // another datagram whose first fragment never came
+  put16(ip + 10, 0);
+  put16(ip + 10, internetChecksum(ip, 20));
+  receive(ext_, later);
+  EXPECT_EQ(drops(0, DropReason::kFragmentUnknown), 1u);
+}
+
+TEST_F(L4Test, DropsByReasonAndOtherPortsGoToTheKernel) {
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 40001, 80, 6, 0x10}));  // ACK, no flow
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 40002, 81}));           // no eligible real
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 40003, 82}));           // real not resolved
+  EXPECT_EQ(drops(0, DropReason::kL4NotSyn), 1u);
+  EXPECT_EQ(drops(0, DropReason::kNoReal), 1u);
+  EXPECT_EQ(drops(0, DropReason::kRealUnresolved), 1u);
+  EXPECT_TRUE(drain(int_.tx).empty());
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 40004, 443}));  // no service: the kernel's
+  EXPECT_EQ(drain(punt_).size(), 1u);
+}
+
+}  // namespace
+}  // namespace vlb::dp
