@@ -104,6 +104,26 @@ Verdict Engine::icmpError(uint8_t* ip, size_t len) {
   return forward(r.dst);
 }
 
+// The real for a new connection: the client prefix's persisted one while it takes new flows,
+// else the scheduler's pick (then persisted).
+sched::RealIndex Engine::choose(uint16_t service, const flow::FlowKey& key, uint32_t now) {
+  const Service& s = services_.list[service];
+  const uint32_t prefix = key.src & s.persistence_mask;
+  if (s.persistence) {
+    const uint32_t held = persistence_.find(service, prefix, now);
+    if (held != PersistenceTable::kNone && s.scheduler->eligible(held)) {
+      persistence_.remember(service, prefix, held, now + s.persistence_ticks, now);
+      return held;
+    }
+  }
+  const sched::FlowHashes hashes{
+      sched::hashSourceV4(prefix), sched::hashFlowV4(key.src, key.dst, key.sport, key.dport, key.proto)};
+  const sched::RealIndex r = sched::pick(*s.scheduler, *sched_[service], hashes);
+  if (s.persistence && r != sched::kNoReal)
+    persistence_.remember(service, prefix, r, now + s.persistence_ticks, now);
+  return r;
+}
+
 Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t flags,
                      uint16_t service, uint32_t now, const Fib& fib) {
   const Service& s = services_.list[service];
@@ -111,9 +131,7 @@ Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t 
   if (key.proto == kProtoTcp && !syn && !(s.flow_flags & flow::kFlowLooseInit))
     return dropped(DropReason::kL4NotSyn);
 
-  const sched::FlowHashes hashes{sched::hashSourceV4(key.src),
-                                 sched::hashFlowV4(key.src, key.dst, key.sport, key.dport, key.proto)};
-  const sched::RealIndex r = sched::pick(*s.scheduler, *sched_[service], hashes);
+  const sched::RealIndex r = choose(service, key, now);
   if (r == sched::kNoReal) return dropped(DropReason::kNoReal);
   const Real& real = s.reals[r];
   const uint16_t real_port = real.port ? real.port : key.dport;
@@ -123,7 +141,7 @@ Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t 
   flow::Endpoint source{key.src, key.sport};
   if (s.snat != SnatMode::kNone) {
     source.addr = s.snat == SnatMode::kAutomap ? services_.port_self_ip[adj->port]
-                                               : s.pool[hashes.source % s.pool.size()];
+                                               : s.pool[sched::hashSourceV4(key.src) % s.pool.size()];
     source.port = ports_->allocate(source.addr, key.proto, real.addr, real_port);
     if (source.addr == 0 || source.port == flow::SnatPortAllocator::kNone)
       return dropped(DropReason::kSnatExhausted);

@@ -13,6 +13,7 @@
 #include "datapath/flow/snat_ports.h"
 #include "datapath/l4/fragments.h"
 #include "datapath/l4/l4_services.h"
+#include "datapath/l4/persistence.h"
 #include "datapath/packet/drop_reason.h"
 #include "datapath/worker/port_counters.h"
 
@@ -56,6 +57,7 @@ class Engine {
 
  private:
   Engine(const Services& services) : services_(services) {}
+  sched::RealIndex choose(uint16_t service, const flow::FlowKey& key, uint32_t now);
   Verdict open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t tcp_flags,
                uint16_t service, uint32_t now, const Fib& fib);
   Verdict icmpError(uint8_t* ip, size_t len);
@@ -71,6 +73,7 @@ class Engine {
   std::unique_ptr<RealCounters[]> real_counters_;
   std::vector<size_t> real_base_;
   FragmentTable fragments_;
+  PersistenceTable persistence_;
 };
 
 }  // namespace vlb::dp::l4

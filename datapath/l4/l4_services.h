@@ -29,6 +29,9 @@ struct Service {
   std::vector<uint32_t> pool;  // kPool: the source addresses
   uint8_t flow_flags = 0;      // flow::kFlowLooseInit, kFlowLooseClose
   uint32_t idle_ticks = 0;     // established TCP, or UDP
+  bool persistence = false;    // by source IP
+  uint32_t persistence_mask = 0xffffffff;
+  uint32_t persistence_ticks = 0;
   std::unique_ptr<const sched::Table> scheduler;
   std::vector<Real> reals;     // indexed like the scheduler's reals
 };

@@ -76,6 +76,10 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
     s.flow_flags = uint8_t((vs.tcp.loose_init ? dp::flow::kFlowLooseInit : 0) |
                            (vs.tcp.loose_close ? dp::flow::kFlowLooseClose : 0));
     s.idle_ticks = vs.idle_timeout_s * kFlowTicksPerSecond;
+    s.persistence = vs.persistence.enabled;
+    s.persistence_mask =
+        vs.persistence.prefix_length == 0 ? 0 : ~uint32_t(0) << (32 - vs.persistence.prefix_length);
+    s.persistence_ticks = vs.persistence.timeout_s * kFlowTicksPerSecond;
     std::vector<dp::sched::Real> reals;
     for (const auto& r : vs.reals) {
       s.reals.push_back({ipv4HostOrder(r.address), r.port});

@@ -131,3 +131,4 @@ def test_no_packet_was_dropped_on_the_way(l4):
         drops = l4.interface(name)["drops"]
         unexpected = {k: v for k, v in drops.items() if v and k != "no_real"}
         assert unexpected == {}, f"{name}: {unexpected}"
+
