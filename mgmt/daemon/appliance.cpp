@@ -208,6 +208,7 @@ void Appliance::run() {
     if (follower_->dirty() && std::chrono::steady_clock::now() - last_resync_ >= kResyncInterval)
       resyncKernel();
     resolveReals();
+    sampleRates();
   }
 }
 

@@ -69,6 +69,11 @@ class Appliance {
   Status startServices();
   void registerServiceCommands();
   void resolveReals();
+  void sampleRates();
+  uint64_t serviceOpened(size_t service) const;
+  // Per-port counters summed over the datapath lcores, and all drops by reason.
+  dp::PortCountersSnapshot portCounters(size_t port) const;
+  nlohmann::ordered_json dropsOf(size_t port) const;
   void resyncKernel();
   void publishFib(std::unique_ptr<dp::Fib> fib);
   unsigned drainPunts();
@@ -86,6 +91,9 @@ class Appliance {
   std::unique_ptr<dp::l4::Services> services_;
   std::vector<std::unique_ptr<dp::l4::Engine>> engines_;  // one per datapath lcore
   std::chrono::steady_clock::time_point last_resolve_{};
+  std::chrono::steady_clock::time_point last_sample_{};
+  std::vector<uint64_t> opened_at_sample_;        // per service
+  std::vector<double> connections_per_second_;   // per service, over the last second
   std::vector<unsigned> worker_lcores_;
   rte_rcu_qsbr* rcu_ = nullptr;
   std::atomic<const dp::Fib*> fib_{nullptr};

@@ -77,6 +77,29 @@ void Appliance::resolveReals() {
   }
 }
 
+uint64_t Appliance::serviceOpened(size_t service) const {
+  uint64_t opened = 0;
+  for (const auto& e : engines_) opened += e->service(service).opened.get();
+  return opened;
+}
+
+void Appliance::sampleRates() {
+  if (!services_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double>(now - last_sample_).count();
+  if (elapsed < 1.0) return;
+  const size_t n = services_->list.size();
+  opened_at_sample_.resize(n, 0);
+  connections_per_second_.resize(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t opened = serviceOpened(i);
+    if (last_sample_.time_since_epoch().count() != 0)
+      connections_per_second_[i] = double(opened - opened_at_sample_[i]) / elapsed;
+    opened_at_sample_[i] = opened;
+  }
+  last_sample_ = now;
+}
+
 void Appliance::registerServiceCommands() {
   auto serviceJson = [this](size_t i, bool with_reals) {
     const dp::l4::Service& s = services_->list[i];
@@ -91,6 +114,8 @@ void Appliance::registerServiceCommands() {
               {"port", portsText(s)}, {"scheduler", std::string(dp::sched::kindName(s.scheduler->kind()))},
               {"snat", snatText(s.snat)}, {"reals", s.reals.size()},
               {"active_connections", opened - closed}, {"connections", opened},
+              {"connections_per_second",
+               i < connections_per_second_.size() ? connections_per_second_[i] : 0.0},
               {"packets_in", in}, {"packets_out", out}, {"bytes_in", bytes_in}, {"bytes_out", bytes_out}};
     if (!with_reals) return j;
     json reals = json::array();

@@ -46,6 +46,26 @@ Result<json> noArguments(const Words& args, const char* command) {
 
 }  // namespace
 
+dp::PortCountersSnapshot Appliance::portCounters(size_t port) const {
+  dp::PortCountersSnapshot c;
+  for (const auto& w : workers_) c.accumulate(w->counters(port));
+  return c;
+}
+
+json Appliance::dropsOf(size_t port) const {
+  const dp::PortCountersSnapshot c = portCounters(port);
+  const ExceptionCounters& e = ports_[port].exceptions;
+  json drops = json::object();
+  for (size_t r = 1; r < c.drops.size(); ++r)
+    drops[std::string(dp::dropReasonName(dp::DropReason(r)))] = c.drops[r];
+  drops["twin_write_failed"] = e.twin_write_failed;
+  drops["inject_ring_full"] = e.inject_ring_full;
+  drops["no_mbuf"] = e.no_mbuf;
+  drops["twin_frame_too_big"] = e.twin_frame_too_big;
+  drops["route_send_failed"] = e.route_send_failed;
+  return drops;
+}
+
 void Appliance::registerShowCommands() {
   commands_.add("help", "list the commands", [this](const Words&) -> Result<json> {
     return json{{"commands", commands_.describe()}};
@@ -70,19 +90,11 @@ void Appliance::registerShowCommands() {
     json list = json::array();
     for (size_t i = 0; i < ports_.size(); ++i) {
       const PortRuntime& p = ports_[i];
-      dp::PortCountersSnapshot c;
-      for (const auto& w : workers_) c.accumulate(w->counters(i));
-      json drops = json::object();
-      for (size_t r = 1; r < c.drops.size(); ++r)
-        drops[std::string(dp::dropReasonName(dp::DropReason(r)))] = c.drops[r];
+      const dp::PortCountersSnapshot c = portCounters(i);
       const ExceptionCounters& e = p.exceptions;
-      drops["twin_write_failed"] = e.twin_write_failed;
-      drops["inject_ring_full"] = e.inject_ring_full;
-      drops["no_mbuf"] = e.no_mbuf;
-      drops["twin_frame_too_big"] = e.twin_frame_too_big;
-      drops["route_send_failed"] = e.route_send_failed;
-      uint64_t dropped = c.dropped() + e.twin_write_failed + e.inject_ring_full + e.no_mbuf +
-                         e.twin_frame_too_big + e.route_send_failed;
+      const json drops = dropsOf(i);
+      uint64_t dropped = 0;
+      for (const auto& [reason, n] : drops.items()) dropped += n.get<uint64_t>();
       json addresses = json::array();
       for (const auto& a : p.config.addresses) addresses.push_back(a.text);
       rte_eth_stats nic{};
@@ -112,6 +124,56 @@ void Appliance::registerShowCommands() {
       });
     }
     return json{{"interfaces", list}};
+  });
+
+  commands_.add("show drops", "every lost packet by reason, in all and per interface",
+                [this](const Words& a) -> Result<json> {
+    if (auto r = noArguments(a, "show drops"); !r) return r;
+    json total = json::object(), by_port = json::object();
+    for (size_t i = 0; i < ports_.size(); ++i) {
+      json nonzero = json::object();
+      const json drops = dropsOf(i);
+      for (const auto& [reason, n] : drops.items()) {
+        total[reason] = total.value(reason, uint64_t(0)) + n.get<uint64_t>();
+        if (n.get<uint64_t>()) nonzero[reason] = n;
+      }
+      by_port[ports_[i].config.name] = nonzero;
+    }
+    json nonzero_total = json::object();
+    for (const auto& [reason, n] : total.items())
+      if (n.get<uint64_t>()) nonzero_total[reason] = n;
+    return json{{"drops", nonzero_total}, {"by_interface", by_port}};
+  });
+
+  commands_.add("show stats", "totals: packets, forwarding, the exception path, L4 connections",
+                [this](const Words& a) -> Result<json> {
+    if (auto r = noArguments(a, "show stats"); !r) return r;
+    dp::PortCountersSnapshot all;
+    uint64_t dropped = 0, to_kernel = 0, from_kernel = 0;
+    for (size_t i = 0; i < ports_.size(); ++i) {
+      const auto c = portCounters(i);
+      all.rx_packets += c.rx_packets, all.rx_bytes += c.rx_bytes;
+      all.tx_packets += c.tx_packets, all.tx_bytes += c.tx_bytes;
+      all.forwarded += c.forwarded, all.punted += c.punted, all.injected += c.injected;
+      const json drops = dropsOf(i);
+      for (const auto& [reason, n] : drops.items()) dropped += n.get<uint64_t>();
+      to_kernel += ports_[i].exceptions.to_kernel, from_kernel += ports_[i].exceptions.from_kernel;
+    }
+    uint64_t opened = 0, closed = 0, flows = 0;
+    double rate = 0;
+    for (size_t s = 0; services_ && s < services_->list.size(); ++s) {
+      opened += serviceOpened(s);
+      for (const auto& e : engines_) closed += e->service(s).closed.get();
+      if (s < connections_per_second_.size()) rate += connections_per_second_[s];
+    }
+    for (const auto& e : engines_) flows += e->flows().connections();
+    return json{{"rx_packets", all.rx_packets}, {"rx_bytes", all.rx_bytes},
+                {"tx_packets", all.tx_packets}, {"tx_bytes", all.tx_bytes},
+                {"forwarded", all.forwarded}, {"punted", all.punted}, {"injected", all.injected},
+                {"to_kernel", to_kernel}, {"from_kernel", from_kernel}, {"dropped", dropped},
+                {"l4_connections_opened", opened}, {"l4_connections_active", opened - closed},
+                {"l4_connections_per_second", rate}, {"flow_table_connections", flows},
+                {"flow_table_capacity", uint64_t(cfg_.datapath.connections) * engines_.size()}};
   });
 
   auto neighbours = [this](const Words& a) -> Result<json> {

@@ -132,3 +132,24 @@ def test_no_packet_was_dropped_on_the_way(l4):
         unexpected = {k: v for k, v in drops.items() if v and k != "no_real"}
         assert unexpected == {}, f"{name}: {unexpected}"
 
+
+
+def test_show_stats_and_show_drops_agree_with_the_details(l4):
+    stats = l4.sh("show", "stats")
+    services_total = sum(s["connections"] for s in l4.sh("show", "virtual-services")["virtual_services"])
+    assert stats["l4_connections_opened"] == services_total > 0
+    assert stats["flow_table_connections"] <= stats["flow_table_capacity"]
+    drops = l4.sh("show", "drops")
+    per_interface = {name: l4.interface(name)["drops"] for name in ("ext", "int")}
+    for name, reasons in drops["by_interface"].items():
+        assert reasons == {r: n for r, n in per_interface[name].items() if n}
+    assert drops["drops"].get("no_real", 0) == sum(d["no_real"] for d in per_interface.values())
+
+
+def test_new_connections_per_second_is_measured(l4):
+    def rate_seen():
+        for _ in range(10):
+            get(l4.lab, f"http://{VIP}/")
+        rate = service(l4, "web-rr")["connections_per_second"]
+        assert rate > 0, rate
+    eventually(rate_seen, timeout=10, interval=0.2)
