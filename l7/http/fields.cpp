@@ -1,0 +1,186 @@
+#include "l7/http/fields.h"
+
+#include <cstring>
+
+namespace vlb::l7::http {
+namespace {
+
+using chars::equalsLower;
+
+// Calls fn(element) for each comma-separated element of a list value, OWS trimmed. An empty element
+// is skipped (RFC 9110 section 5.6.1) unless `empty_error` names the error to refuse it with.
+template <class Fn>
+HttpError forEachElement(std::string_view v, HttpError empty_error, Fn&& fn) {
+  while (true) {
+    const size_t comma = v.find(',');
+    const std::string_view element = chars::trimOws(v.substr(0, comma));
+    if (element.empty()) {
+      if (empty_error != HttpError::kNone) return empty_error;
+    } else if (const HttpError e = fn(element); e != HttpError::kNone) {
+      return e;
+    }
+    if (comma == std::string_view::npos) return HttpError::kNone;
+    v.remove_prefix(comma + 1);
+  }
+}
+
+// Content-Length = 1*DIGIT; "42, 42" and repeated fields with equal values count as one
+// (RFC 9110 section 8.6); anything else that differs is refused.
+HttpError noteContentLength(std::string_view value, FieldFacts* f) {
+  return forEachElement(value, HttpError::kBadContentLength, [f](std::string_view el) {
+    if (!chars::allOf(el, chars::kDigit)) return HttpError::kBadContentLength;
+    uint64_t n = 0;
+    for (char c : el) {
+      const unsigned d = unsigned(c - '0');
+      if (n > (UINT64_MAX - d) / 10) return HttpError::kBodyTooLarge;
+      n = n * 10 + d;
+    }
+    if (f->has_content_length && f->content_length != n)
+      return HttpError::kConflictingContentLength;
+    f->has_content_length = true;
+    f->content_length = n;
+    return HttpError::kNone;
+  });
+}
+
+bool knownCoding(std::string_view c) {
+  return equalsLower(c, "gzip") || equalsLower(c, "x-gzip") || equalsLower(c, "deflate") ||
+         equalsLower(c, "compress") || equalsLower(c, "x-compress");
+}
+
+// The codings of all Transfer-Encoding fields form one list. We refuse, rather than guess: empty
+// elements, parameters (no registered coding has any; `chunked;foo` is not chunked), anything that
+// is not a bare token, and any coding after chunked (which covers `chunked, chunked`).
+HttpError noteTransferEncoding(std::string_view value, FieldFacts* f) {
+  f->has_transfer_encoding = true;
+  return forEachElement(value, HttpError::kBadTransferEncoding, [f](std::string_view el) {
+    if (f->te_chunked || !chars::allOf(el, chars::kToken)) return HttpError::kBadTransferEncoding;
+    if (equalsLower(el, "chunked"))
+      f->te_chunked = true;
+    else if (!knownCoding(el))
+      f->te_unknown = true;
+    return HttpError::kNone;
+  });
+}
+
+HttpError noteConnection(std::string_view value, FieldFacts* f) {
+  return forEachElement(value, HttpError::kNone, [f](std::string_view el) {
+    if (!chars::allOf(el, chars::kToken)) return HttpError::kBadFieldValue;
+    if (equalsLower(el, "close")) f->close = true;
+    if (equalsLower(el, "keep-alive")) f->keep_alive = true;
+    if (equalsLower(el, "upgrade")) f->connection_upgrade = true;
+    return HttpError::kNone;
+  });
+}
+
+// Upgrade = #protocol; protocol = protocol-name ["/" protocol-version].
+HttpError noteUpgrade(std::string_view value, FieldFacts* f) {
+  f->has_upgrade = true;
+  return forEachElement(value, HttpError::kNone, [f](std::string_view el) {
+    const size_t slash = el.find('/');
+    const std::string_view name = el.substr(0, slash);
+    if (name.empty() || !chars::allOf(name, chars::kToken)) return HttpError::kBadFieldValue;
+    if (slash != std::string_view::npos) {
+      const std::string_view version = el.substr(slash + 1);
+      if (version.empty() || !chars::allOf(version, chars::kToken))
+        return HttpError::kBadFieldValue;
+    }
+    if (equalsLower(name, "websocket")) f->upgrade_websocket = true;
+    return HttpError::kNone;
+  });
+}
+
+HttpError noteExpect(std::string_view value, FieldFacts* f) {
+  return forEachElement(value, HttpError::kNone, [f](std::string_view el) {
+    if (equalsLower(el, "100-continue")) f->expect_continue = true;
+    return HttpError::kNone;
+  });
+}
+
+}  // namespace
+
+HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSlot* slot) {
+  const char* const line = base + begin;
+  const uint32_t len = end - begin;
+  if (len == 0) return HttpError::kBadFieldName;
+  if (chars::isOws(line[0])) return HttpError::kObsFold;
+  // Names are short and almost always valid: find the colon, check the name without early exits,
+  // and only look for the offending byte when there is one.
+  const void* colon = std::memchr(line, ':', len);
+  uint32_t i = colon != nullptr ? uint32_t(static_cast<const char*>(colon) - line) : len;
+  uint8_t all = chars::kToken;
+  for (uint32_t k = 0; k < i; ++k) all &= chars::kTable[uint8_t(line[k])];
+  if (all == 0) {
+    i = 0;
+    while (chars::is(line[i], chars::kToken)) ++i;
+  }
+  if (i == len) return HttpError::kBadFieldName;  // no colon
+  if (line[i] != ':') {
+    if (chars::isOws(line[i])) return HttpError::kSpaceBeforeColon;
+    return line[i] == '\r' ? HttpError::kBareCr : HttpError::kBadFieldName;
+  }
+  if (i == 0) return HttpError::kBadFieldName;
+  slot->name = {begin, i};
+  uint32_t v = i + 1;
+  while (v < len && chars::isOws(line[v])) ++v;
+  if (const size_t bad = v + chars::scanFieldValue(line + v, len - v); bad != len)
+    return line[bad] == '\r' ? HttpError::kBareCr : HttpError::kBadFieldValue;
+  uint32_t ve = len;
+  while (ve > v && chars::isOws(line[ve - 1])) --ve;
+  slot->value = {begin + v, ve - v};
+  return HttpError::kNone;
+}
+
+HttpError noteField(const char* base, const FieldSlot& slot, FieldFacts* f) {
+  const std::string_view name = slot.name.in(base);
+  const std::string_view value = slot.value.in(base);
+  switch (name.size()) {
+    case 4:
+      if (!equalsLower(name, "host")) break;
+      ++f->host_count;
+      f->host = slot.value;
+      return validAuthority(value, false) ? HttpError::kNone : HttpError::kBadHost;
+    case 6:
+      if (equalsLower(name, "expect")) return noteExpect(value, f);
+      break;
+    case 7:
+      if (equalsLower(name, "upgrade")) return noteUpgrade(value, f);
+      break;
+    case 10:
+      if (equalsLower(name, "connection")) return noteConnection(value, f);
+      break;
+    case 14:
+      if (equalsLower(name, "content-length")) return noteContentLength(value, f);
+      break;
+    case 17:
+      if (equalsLower(name, "transfer-encoding")) return noteTransferEncoding(value, f);
+      break;
+    default:
+      break;
+  }
+  return HttpError::kNone;
+}
+
+bool validAuthority(std::string_view a, bool port_required) {
+  size_t i = 0;
+  if (a.empty()) return false;
+  if (a[0] == '[') {
+    const size_t close = a.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (i = 1; i < close; ++i)
+      if (!chars::is(a[i], chars::kHex) && a[i] != ':' && a[i] != '.') return false;
+    i = close + 1;
+  } else {
+    while (i < a.size() && chars::is(a[i], chars::kHostName)) ++i;
+    if (i == 0) return false;
+  }
+  if (i == a.size()) return !port_required;
+  if (a[i] != ':') return false;
+  const std::string_view port = a.substr(i + 1);
+  if (port.empty() || port.size() > 5 || !chars::allOf(port, chars::kDigit)) return false;
+  uint32_t n = 0;
+  for (char c : port) n = n * 10 + uint32_t(c - '0');
+  return n <= 65535;
+}
+
+}  // namespace vlb::l7::http
