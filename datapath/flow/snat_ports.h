@@ -1,6 +1,9 @@
-// Source ports for SNAT, per lcore. The SNAT port space 1024-65535 is cut into one contiguous range
+// Source ports for SNAT, per lcore. The SNAT port space 1024-32767 is cut into one contiguous range
 // per datapath lcore, so the destination port of return traffic names the lcore that owns the flow
-// (ownerLcore) and lcores never hand out the same port.
+// (ownerLcore) and lcores never hand out the same port. Ports from 32768 up stay the kernel's: its
+// own connections from the self IPs (health checks, the L7 proxy) use them, and vlbd reserves the
+// SNAT space from the kernel's ephemeral ports (net.ipv4.ip_local_reserved_ports), so the two
+// never meet on one 5-tuple.
 //
 // Uniqueness: a port is allocated for (SNAT address, protocol, real address, real port). Real
 // endpoints fall into `groups` groups by (address + port) mod groups, so that up to `groups` reals
@@ -15,8 +18,8 @@
 // real's TIME_WAIT for that port.
 //
 // Memory per lcore: max_addresses * 3 protocols * groups * (range/8 + range/512 + 8) bytes. Summed
-// over the lcores that is about max_addresses * groups * 24 KiB: 64 addresses and 16 groups take
-// 24 MiB in all (bytesFor()). SNAT addresses take a slot on first use; when all slots are taken,
+// over the lcores that is about max_addresses * groups * 12 KiB: 64 addresses and 16 groups take
+// 12 MiB in all (bytesFor()). SNAT addresses take a slot on first use; when all slots are taken,
 // a slot whose ports are all free is given to the new address.
 #pragma once
 
@@ -27,7 +30,8 @@
 namespace vlb::dp::flow {
 
 constexpr uint16_t kSnatFirstPort = 1024;
-constexpr uint32_t kSnatPortCount = 65536 - kSnatFirstPort;
+constexpr uint16_t kSnatLastPort = 32767;
+constexpr uint32_t kSnatPortCount = uint32_t(kSnatLastPort) + 1 - kSnatFirstPort;
 
 struct PortRange {
   uint16_t first;  // inclusive
@@ -37,9 +41,9 @@ struct PortRange {
 
 // The range of lcore `lcore` of `lcores` (1 .. kSnatPortCount).
 PortRange lcorePortRange(uint32_t lcore, uint32_t lcores);
-// The lcore whose range holds `port`; `lcores` for a port below 1024 (never allocated).
+// The lcore whose range holds `port`; `lcores` for a port outside the SNAT space.
 inline uint32_t ownerLcore(uint16_t port, uint32_t lcores) {
-  if (port < kSnatFirstPort) return lcores;
+  if (port < kSnatFirstPort || port > kSnatLastPort) return lcores;
   return uint32_t(uint64_t(port - kSnatFirstPort) * lcores / kSnatPortCount);
 }
 

@@ -20,6 +20,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "datapath/flow/snat_ports.h"
 #include "datapath/port/port.h"
 #include "mgmt/daemon/eal_args.h"
 
@@ -113,6 +114,10 @@ Status Appliance::startPorts() {
   // The kernel is the slow path: it forwards what the datapath cannot yet (unresolved
   // neighbours, expiring TTLs) and answers with ICMP.
   if (auto st = writeSysctl("net/ipv4/ip_forward", "1"); !st) logLine(st.error());
+  // The SNAT ports are the datapath's: the kernel must not pick them for its own connections.
+  const std::string snat_ports = std::to_string(dp::flow::kSnatFirstPort) + "-" +
+                                 std::to_string(dp::flow::kSnatLastPort);
+  if (auto st = writeSysctl("net/ipv4/ip_local_reserved_ports", snat_ports); !st) return st;
   for (const auto& route : cfg_.routes)
     if (auto st = addKernelRoute(route); !st) return st;
   return Ok{};

@@ -153,3 +153,9 @@ def test_new_connections_per_second_is_measured(l4):
         rate = service(l4, "web-rr")["connections_per_second"]
         assert rate > 0, rate
     eventually(rate_seen, timeout=10, interval=0.2)
+
+
+def test_snat_ports_are_reserved_from_the_kernel(l4):
+    """The kernel's own connections from the self IPs must never pick a SNAT port."""
+    reserved = l4.lab.run("lb", ["sysctl", "-n", "net.ipv4.ip_local_reserved_ports"]).stdout.strip()
+    assert reserved == "1024-32767"
