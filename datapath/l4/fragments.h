@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "datapath/nat/nat_rewrite.h"
+#include "datapath/packet/bytes.h"
 
 namespace vlb::dp::l4 {
 
@@ -48,11 +49,8 @@ class FragmentTable {
     uint32_t src = 0, dst = 0, expires = 0;
     bool used = false;
   };
-  static uint32_t get32(const uint8_t* p) {
-    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
-  }
   static Key keyOf(const uint8_t* ip) {
-    return {get32(ip + 12), get32(ip + 16), uint16_t(ip[4] << 8 | ip[5]), ip[9]};
+    return {load32(ip + 12), load32(ip + 16), load16(ip + 4), ip[9]};
   }
   static uint32_t index(const uint8_t* ip) {
     const Key k = keyOf(ip);

@@ -1,6 +1,7 @@
 #include "datapath/l4/l4_engine.h"
 
 #include "datapath/nat/nat_rewrite.h"
+#include "datapath/packet/bytes.h"
 #include "datapath/sched/hash.h"
 
 namespace vlb::dp::l4 {
@@ -41,8 +42,8 @@ Verdict Engine::process(uint8_t* ip, size_t len, uint32_t now, const Fib& fib) {
   if (viewL4(ip, len, &v) != NatResult::kOk) return notMine();
   if (!v.first_fragment) return laterFragment(ip, len, now);
   if (v.protocol == kProtoIcmp) return isIcmpError(v.icmp_type) ? icmpError(ip, len) : notMine();
-  const uint32_t src = uint32_t(ip[12]) << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
-  const uint32_t dst = uint32_t(ip[16]) << 24 | ip[17] << 16 | ip[18] << 8 | ip[19];
+  const uint32_t src = load32(ip + 12);
+  const uint32_t dst = load32(ip + 16);
   const auto key = flow::FlowKey::make(src, dst, v.src_port, v.dst_port, v.protocol);
   const uint8_t flags = v.protocol == kProtoTcp ? tcpFlags(ip) : 0;
 
@@ -80,8 +81,7 @@ Verdict Engine::laterFragment(uint8_t* ip, size_t len, uint32_t now) {
   NatTuple to;
   if (!fragments_.find(ip, now, &to)) {
     // Not a fragment of a translated datagram we know: to a VIP it is lost, else routed as is.
-    const uint32_t dst = uint32_t(ip[16]) << 24 | ip[17] << 16 | ip[18] << 8 | ip[19];
-    return services_.classifier.isVip(dst) ? dropped(DropReason::kFragmentUnknown) : notMine();
+    return services_.classifier.isVip(load32(ip + 16)) ? dropped(DropReason::kFragmentUnknown) : notMine();
   }
   natRewrite(ip, len, to);  // a later fragment: addresses only
   return forward(to.dst_addr);

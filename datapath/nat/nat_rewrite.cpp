@@ -1,5 +1,6 @@
 #include "datapath/nat/nat_rewrite.h"
 
+#include "datapath/packet/bytes.h"
 #include "datapath/packet/checksum.h"
 
 namespace vlb::dp {
@@ -7,16 +8,10 @@ namespace {
 
 constexpr size_t kIpMin = 20;
 
-inline uint16_t get16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-inline uint32_t get32(const uint8_t* p) { return uint32_t(get16(p)) << 16 | get16(p + 2); }
-inline void put16(uint8_t* p, uint16_t v) {
-  p[0] = uint8_t(v >> 8);
-  p[1] = uint8_t(v);
-}
 
 size_t headerLen(const uint8_t* ip) { return size_t(ip[0] & 0x0f) * 4; }
-bool firstFragment(const uint8_t* ip) { return (get16(ip + 6) & 0x1fff) == 0; }
-bool isFragment(const uint8_t* ip) { return (get16(ip + 6) & 0x3fff) != 0; }
+bool firstFragment(const uint8_t* ip) { return (load16(ip + 6) & 0x1fff) == 0; }
+bool isFragment(const uint8_t* ip) { return (load16(ip + 6) & 0x3fff) != 0; }
 
 // Incremental checksums (RFC 1624, eqn. 3) as one folded delta per checksum: the one's-complement
 // sum of ~old + new over every 16-bit word that changes.
@@ -31,18 +26,14 @@ inline uint16_t applyDelta(uint16_t sum, uint32_t delta) {
   return uint16_t(~s);
 }
 inline void adjust(uint8_t* sum_field, uint32_t delta) {
-  put16(sum_field, applyDelta(get16(sum_field), delta));
+  store16(sum_field, applyDelta(load16(sum_field), delta));
 }
 // A UDP checksum of zero means "none" and stays zero; one that becomes zero is sent as 0xffff.
 inline void adjustUdp(uint8_t* sum_field, uint32_t delta) {
-  const uint16_t sum = get16(sum_field);
+  const uint16_t sum = load16(sum_field);
   if (sum == 0) return;
   const uint16_t next = applyDelta(sum, delta);
-  put16(sum_field, next == 0 ? 0xffff : next);
-}
-inline void put32(uint8_t* p, uint32_t v) {
-  put16(p, uint16_t(v >> 16));
-  put16(p + 2, uint16_t(v));
+  store16(sum_field, next == 0 ? 0xffff : next);
 }
 
 // Rewrites the packet at `ip` (`len` bytes available) to `to`. For a quoted packet only the
@@ -55,24 +46,24 @@ void rewrite(uint8_t* ip, size_t len, const NatTuple& to) {
   const size_t l4_len = len - ihl;
   const bool has_l4 = firstFragment(ip) && l4_len >= 8;
 
-  const uint32_t addresses = delta32(get32(ip + 12), to.src_addr) + delta32(get32(ip + 16), to.dst_addr);
-  put32(ip + 12, to.src_addr);
-  put32(ip + 16, to.dst_addr);
+  const uint32_t addresses = delta32(load32(ip + 12), to.src_addr) + delta32(load32(ip + 16), to.dst_addr);
+  store32(ip + 12, to.src_addr);
+  store32(ip + 16, to.dst_addr);
   adjust(ip + 10, addresses);
   if (!has_l4) return;
 
   if (proto == kProtoTcp || proto == kProtoUdp) {
     // TCP and UDP checksums cover a pseudo header with the addresses, then the ports.
-    const uint32_t all = addresses + delta16(get16(l4), to.src_port) + delta16(get16(l4 + 2), to.dst_port);
-    put16(l4, to.src_port);
-    put16(l4 + 2, to.dst_port);
+    const uint32_t all = addresses + delta16(load16(l4), to.src_port) + delta16(load16(l4 + 2), to.dst_port);
+    store16(l4, to.src_port);
+    store16(l4 + 2, to.dst_port);
     if (proto == kProtoUdp) adjustUdp(l4 + 6, all);
     if (proto == kProtoTcp && l4_len >= 20) adjust(l4 + 16, all);
   } else if (proto == kProtoIcmp && (l4[0] == 8 || l4[0] == 0)) {
     // ICMP's checksum has no pseudo header: only the identifier counts.
     const uint16_t id = l4[0] == 8 ? to.src_port : to.dst_port;
-    adjust(l4 + 2, delta16(get16(l4 + 4), id));
-    put16(l4 + 4, id);
+    adjust(l4 + 2, delta16(load16(l4 + 4), id));
+    store16(l4 + 4, id);
   }
 }
 
@@ -93,10 +84,10 @@ NatResult viewL4(const uint8_t* ip, size_t len, L4View* out) {
   if (l4_len < (ip[9] == kProtoTcp ? 20u : 8u)) return NatResult::kTruncated;
   if (ip[9] == kProtoIcmp) {
     out->icmp_type = l4[0];
-    if (l4[0] == 8 || l4[0] == 0) out->src_port = out->dst_port = get16(l4 + 4);
+    if (l4[0] == 8 || l4[0] == 0) out->src_port = out->dst_port = load16(l4 + 4);
   } else {
-    out->src_port = get16(l4);
-    out->dst_port = get16(l4 + 2);
+    out->src_port = load16(l4);
+    out->dst_port = load16(l4 + 2);
   }
   return NatResult::kOk;
 }
@@ -120,14 +111,14 @@ NatResult quotedTuple(const uint8_t* ip, size_t len, uint8_t* quoted_protocol, N
   if (!headerOk(q, q_len) || q_len < headerLen(q) + 8) return NatResult::kTruncated;
   const uint8_t* ql4 = q + headerLen(q);
   *quoted_protocol = q[9];
-  out->src_addr = get32(q + 12);
-  out->dst_addr = get32(q + 16);
+  out->src_addr = load32(q + 12);
+  out->dst_addr = load32(q + 16);
   out->src_port = out->dst_port = 0;
   if (q[9] == kProtoTcp || q[9] == kProtoUdp) {
-    out->src_port = get16(ql4);
-    out->dst_port = get16(ql4 + 2);
+    out->src_port = load16(ql4);
+    out->dst_port = load16(ql4 + 2);
   } else if (q[9] == kProtoIcmp && (ql4[0] == 8 || ql4[0] == 0)) {
-    out->src_port = out->dst_port = get16(ql4 + 4);
+    out->src_port = out->dst_port = load16(ql4 + 4);
   } else {
     return NatResult::kUnsupported;
   }
@@ -143,10 +134,10 @@ NatResult natRewriteIcmpError(uint8_t* ip, size_t len, uint32_t outer_dst,
   const size_t icmp_len = len - headerLen(ip);
   rewrite(icmp + 8, icmp_len - 8, quoted_to);
   // ICMP errors are rare and short (≤ 576 bytes): recomputing their checksum is simplest.
-  put16(icmp + 2, 0);
-  put16(icmp + 2, internetChecksum(icmp, icmp_len));
-  adjust(ip + 10, delta32(get32(ip + 16), outer_dst));
-  put32(ip + 16, outer_dst);
+  store16(icmp + 2, 0);
+  store16(icmp + 2, internetChecksum(icmp, icmp_len));
+  adjust(ip + 10, delta32(load32(ip + 16), outer_dst));
+  store32(ip + 16, outer_dst);
   return NatResult::kOk;
 }
 

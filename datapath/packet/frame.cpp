@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "datapath/packet/bytes.h"
 #include "datapath/packet/checksum.h"
 
 namespace vlb::dp {
@@ -9,10 +10,6 @@ namespace {
 
 constexpr size_t kIpv4MinHeader = 20;
 
-inline uint16_t load16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-inline uint32_t load32(const uint8_t* p) {
-  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
-}
 
 constexpr FrameVerdict drop(DropReason r) { return {FrameKind::kDrop, r, 0}; }
 constexpr FrameVerdict punt() { return {FrameKind::kPunt, DropReason::kNone, 0}; }
@@ -50,9 +47,7 @@ void rewriteForwarded(uint8_t* frame, const MacAddr& src, const MacAddr& dst) {
   const uint16_t old_word = load16(ip + 8);
   ip[8] = uint8_t(ip[8] - 1);
   const uint16_t new_word = load16(ip + 8);
-  const uint16_t sum = checksumAdjust(load16(ip + 10), old_word, new_word);
-  ip[10] = uint8_t(sum >> 8);
-  ip[11] = uint8_t(sum);
+  store16(ip + 10, checksumAdjust(load16(ip + 10), old_word, new_word));
 }
 
 }  // namespace vlb::dp

@@ -10,7 +10,7 @@
 namespace vlb::dp {
 
 Worker::Worker(WorkerSetup setup) : setup_(std::move(setup)), counters_(setup_.ports.size()) {
-  tsc_per_ms_ = std::max<uint64_t>(1, rte_get_tsc_hz() / 1000);
+  ms_per_tsc_q32_ = (uint64_t(1000) << 32) / std::max<uint64_t>(1, rte_get_tsc_hz());
   for (auto& i : port_index_of_id_) i = 0;
   for (size_t i = 0; i < setup_.ports.size(); ++i)
     port_index_of_id_[setup_.ports[i].port_id] = uint8_t(i);
@@ -35,7 +35,10 @@ int Worker::run() {
   return 0;
 }
 
-uint32_t Worker::now() const { return uint32_t(rte_get_tsc_cycles() / tsc_per_ms_); }
+// A multiplication rather than a division on every poll.
+uint32_t Worker::now() const {
+  return uint32_t((unsigned __int128)rte_get_tsc_cycles() * ms_per_tsc_q32_ >> 32);
+}
 
 unsigned Worker::poll() {
   unsigned handled = 0;

@@ -74,7 +74,7 @@ class Worker {
   uint8_t punt_in_[kBurst];  // ingress port index of each: the mbuf is not ours once queued
   uint16_t punt_count_ = 0;
   uint32_t now_ = 0;
-  uint64_t tsc_per_ms_ = 1;
+  uint64_t ms_per_tsc_q32_ = 0;  // milliseconds per TSC cycle, in 32.32 fixed point
 };
 
 }  // namespace vlb::dp

@@ -141,6 +141,8 @@ std::string_view defaultConfigJson();
 Result<IpAddress> parseIpAddress(std::string_view text);
 Result<IpPrefix> parseIpPrefix(std::string_view text);
 std::string_view roleName(PortRole role);
+// Whether `address` lies inside the subnet of `prefix` (same family, same leading bits).
+bool prefixContains(const IpPrefix& prefix, const IpAddress& address);
 std::string_view schedulerName(Scheduler scheduler);
 std::string_view protocolName(Protocol protocol);
 

@@ -13,8 +13,6 @@ namespace vlb::config::detail {
 // appears twice in one object, and nesting deeper than any config needs.
 Status parseDocument(std::string_view text, Json& out);
 
-// Whether `address` lies inside the subnet of `prefix` (same family, same leading bits).
-bool prefixContains(const IpPrefix& prefix, const IpAddress& address);
 
 // The top-level "ports" and "routes" arrays. Routes are checked against the ports.
 Status parsePorts(const Json& list, std::vector<Port>& out);

@@ -90,8 +90,6 @@ std::string_view protocolName(Protocol protocol) {
   return protocol == Protocol::kTcp ? "tcp" : "udp";
 }
 
-namespace detail {
-
 bool prefixContains(const IpPrefix& prefix, const IpAddress& address) {
   if (prefix.address.family != address.family) return false;
   const auto& p = prefix.address.bytes;
@@ -104,5 +102,4 @@ bool prefixContains(const IpPrefix& prefix, const IpAddress& address) {
   return (p[whole] & mask) == (a[whole] & mask);
 }
 
-}  // namespace detail
 }  // namespace vlb::config

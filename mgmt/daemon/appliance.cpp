@@ -231,15 +231,12 @@ void Appliance::stop() {
     close(signal_fd_);
     signal_fd_ = -1;
   }
-  for (auto* ring : punt_rings_) {
-    void* m;
-    while (ring && rte_ring_dequeue(ring, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
-    rte_ring_free(ring);
-  }
-  for (auto* ring : inject_rings_) {
-    void* m;
-    while (ring && rte_ring_dequeue(ring, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
-    rte_ring_free(ring);
+  for (auto* rings : {&punt_rings_, &inject_rings_}) {
+    for (auto* ring : *rings) {
+      void* m;
+      while (ring && rte_ring_dequeue(ring, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+      rte_ring_free(ring);
+    }
   }
   punt_rings_.clear();
   inject_rings_.clear();

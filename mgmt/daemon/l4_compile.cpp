@@ -21,12 +21,6 @@ dp::sched::Kind kindOf(config::Scheduler s) {
   return dp::sched::Kind::kRr;
 }
 
-bool onSubnet(const config::IpPrefix& p, const config::IpAddress& a) {
-  if (p.address.family != AF_INET || a.family != AF_INET) return false;
-  const uint32_t mask = p.length == 0 ? 0 : ~uint32_t(0) << (32 - p.length);
-  return (ipv4HostOrder(p.address) & mask) == (ipv4HostOrder(a) & mask);
-}
-
 }  // namespace
 
 uint32_t ipv4HostOrder(const config::IpAddress& a) {
@@ -37,7 +31,7 @@ uint32_t ipv4HostOrder(const config::IpAddress& a) {
 int portOnSubnet(const config::Config& cfg, const config::IpAddress& address) {
   for (size_t i = 0; i < cfg.ports.size(); ++i)
     for (const auto& p : cfg.ports[i].addresses)
-      if (onSubnet(p, address)) return int(i);
+      if (config::prefixContains(p, address)) return int(i);
   return -1;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/text.h"
 #include "mgmt/daemon/l4_compile.h"
 
 namespace vlb::mgmt {
@@ -13,13 +14,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 constexpr auto kResolveInterval = std::chrono::seconds(1);
-
-std::string ipv4Text(uint32_t host_order) {
-  const uint32_t net = htonl(host_order);
-  char buf[INET_ADDRSTRLEN];
-  inet_ntop(AF_INET, &net, buf, sizeof buf);
-  return buf;
-}
 
 std::string portsText(const dp::l4::Service& s) {
   if (s.port_first == 1 && s.port_last == 65535) return "any";

@@ -8,25 +8,12 @@
 
 #include "datapath/port/port.h"
 #include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/text.h"
 
 namespace vlb::mgmt {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string ipv4Text(uint32_t host_order) {
-  const uint32_t net = htonl(host_order);
-  char buf[INET_ADDRSTRLEN];
-  inet_ntop(AF_INET, &net, buf, sizeof buf);
-  return buf;
-}
-
-std::string macText(const dp::MacAddr& m) {
-  char buf[18];
-  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m.bytes[0], m.bytes[1],
-                m.bytes[2], m.bytes[3], m.bytes[4], m.bytes[5]);
-  return buf;
-}
 
 const char* stateName(dp::NeighbourState s) {
   switch (s) {
