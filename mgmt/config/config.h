@@ -10,24 +10,11 @@
 #include <vector>
 
 #include "mgmt/common/result.h"
+#include "mgmt/config/health_check.h"
+#include "mgmt/config/ip_types.h"
+#include "mgmt/config/l7_types.h"
 
 namespace vlb::config {
-
-// An IPv4 or IPv6 address; `bytes` holds 4 or 16 bytes in network order.
-struct IpAddress {
-  int family = 0;  // AF_INET or AF_INET6
-  std::array<uint8_t, 16> bytes{};
-  std::string text;  // canonical text form, e.g. "192.0.2.1"
-
-  bool operator==(const IpAddress& o) const { return family == o.family && bytes == o.bytes; }
-};
-
-// An address with a prefix length, e.g. a self IP "192.0.2.1/24" or a route "0.0.0.0/0".
-struct IpPrefix {
-  IpAddress address;
-  uint8_t length = 0;
-  std::string text;  // canonical text form, e.g. "192.0.2.1/24"
-};
 
 struct EalOptions {
   bool no_huge = false;    // --no-huge: plain memory, no hugepages
@@ -68,7 +55,8 @@ struct Real {
   IpAddress address;
   uint16_t port = 0;  // 0: the port the client connected to (required for port ranges)
   unsigned weight = 1;  // 0..65535; 0 takes no new flows
-  bool enabled = true;  // false: drain (established flows go on, no new ones)
+  bool enabled = true;  // false: drain (established flows go on, no new ones); mirrors `state`
+  RealState state = RealState::kEnabled;  // "enabled": false reads as kDrain
 };
 
 struct Persistence {
@@ -99,6 +87,8 @@ struct VirtualService {
   unsigned idle_timeout_s = 0;  // default: 1800 for TCP, 300 for UDP
   TcpProfile tcp;
   OnRealDown on_real_down = OnRealDown::kKeep;
+  std::optional<HealthCheck> check;  // none: reals count as up
+  unsigned minimum_up = 0;  // fewer reals up than this: the service takes no new flows
   std::vector<Real> reals;
 };
 
@@ -119,7 +109,7 @@ struct ControlOptions {
 };
 
 struct Config {
-  std::string hostname;  // optional; informational for now
+  std::string hostname;  // optional; top-level "hostname" or system.hostname
   EalOptions eal;
   ControlOptions control;
   DatapathOptions datapath;
@@ -127,6 +117,11 @@ struct Config {
   std::vector<Route> routes;
   std::vector<SnatPool> snat_pools;
   std::vector<VirtualService> virtual_services;
+  SystemOptions system;
+  std::vector<Certificate> certificates;
+  std::vector<L7Service> l7_services;
+  std::vector<StaticNat> static_nats;
+  std::vector<ForwardingService> forwarding_services;
 };
 
 // Parse and validate a JSON document. Errors name the object and field, e.g.

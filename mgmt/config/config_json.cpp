@@ -12,6 +12,7 @@ namespace vlb::config {
 namespace {
 
 using detail::FieldReader;
+using detail::checkHostname;
 using detail::Json;
 using detail::Need;
 using detail::NumberRule;
@@ -69,24 +70,6 @@ constexpr std::string_view kDefaultConfig = R"({
 
 bool isAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// RFC 1123: dot-separated labels of 1-63 letters, digits and hyphens, no hyphen at either end.
-const char* checkHostname(std::string_view s) {
-  const char* why = "is not a valid hostname (RFC 1123: labels of letters, digits and -)";
-  if (s.empty() || s.size() > 253) return why;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = std::min(s.find('.', start), s.size());
-    std::string_view label = s.substr(start, end - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
-      return why;
-    for (char c : label) {
-      if (!isAlnum(c) && c != '-') return why;
-    }
-    start = end + 1;
-  }
-  return nullptr;
 }
 
 const char* checkFilePrefix(std::string_view s) {
@@ -152,8 +135,9 @@ Result<Config> toConfig(const Json& doc) {
   }
   Config cfg;
   FieldReader r(doc, "");
-  r.onlyFields({"hostname", "eal", "control", "datapath", "ports", "routes", "snat_pools",
-                "virtual_services"});
+  r.onlyFields({"hostname", "system", "eal", "control", "datapath", "ports", "routes",
+                "snat_pools", "virtual_services", "certificates", "l7_services", "static_nats",
+                "forwarding_services"});
   r.text("hostname", cfg.hostname, Need::kOptional, checkHostname);
   parseEal(r, cfg.eal);
   parseControl(r, cfg.control);
@@ -169,6 +153,25 @@ Result<Config> toConfig(const Json& doc) {
   }
   if (const Json* services = r.array("virtual_services", Need::kOptional)) {
     r.adopt(detail::parseVirtualServices(*services, cfg, cfg.virtual_services));
+  }
+  if (const Json* system = r.object("system", Need::kOptional)) {
+    r.adopt(detail::parseSystem(*system, cfg.system));
+    if (r.ok() && !cfg.system.hostname.empty() && r.field("hostname", Need::kOptional))
+      r.refuse("hostname", "is also given in system: give it once, in system");
+    if (r.ok() && !cfg.system.hostname.empty()) cfg.hostname = cfg.system.hostname;
+    if (r.ok()) r.adopt(detail::checkSystem(cfg));
+  }
+  if (const Json* certificates = r.array("certificates", Need::kOptional)) {
+    r.adopt(detail::parseCertificates(*certificates, cfg.certificates));
+  }
+  if (const Json* services = r.array("l7_services", Need::kOptional)) {
+    r.adopt(detail::parseL7Services(*services, cfg, cfg.l7_services));
+  }
+  if (const Json* nats = r.array("static_nats", Need::kOptional)) {
+    r.adopt(detail::parseStaticNats(*nats, cfg, cfg.static_nats));
+  }
+  if (const Json* forwarding = r.array("forwarding_services", Need::kOptional)) {
+    r.adopt(detail::parseForwardingServices(*forwarding, cfg, cfg.forwarding_services));
   }
   if (!r.ok()) return fail(r.error());
   return cfg;

@@ -14,49 +14,6 @@ namespace {
 
 constexpr unsigned kMaxTimeout = 7 * 24 * 3600;
 
-const char* checkObjectName(std::string_view s) {
-  bool good = !s.empty() && s.size() <= 63 && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-  });
-  return good ? nullptr : "is not a valid name (1 to 63 of A-Z, a-z, 0-9, _, - and .)";
-}
-
-std::string label(const char* list, size_t index, const Json& item) {
-  std::string out = std::string(list) + "[" + std::to_string(index) + "]";
-  auto name = item.is_object() ? item.find("name") : item.end();
-  if (item.is_object() && name != item.end() && name->is_string() &&
-      checkObjectName(name->get_ref<const std::string&>()) == nullptr)
-    out += " " + quote(name->get_ref<const std::string&>());
-  return out;
-}
-
-// An IPv4 address in a string field; IPv6 is refused until the datapath forwards it.
-bool readIpv4(FieldReader& r, std::string_view field, const Json& value, IpAddress& out) {
-  if (!value.is_string()) {
-    r.refuse(field, describe(value) + " is not a string");
-    return false;
-  }
-  auto a = parseIpAddress(value.get_ref<const std::string&>());
-  if (!a) {
-    r.refuse(field, a.error());
-    return false;
-  }
-  if (a->family != AF_INET) {
-    r.refuse(field, a->text + " is IPv6; L4 services and SNAT pools are IPv4 for now");
-    return false;
-  }
-  out = *a;
-  return true;
-}
-
-bool parsePortNumber(std::string_view s, uint16_t& out) {
-  unsigned v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v < 1 || v > 65535) return false;
-  out = uint16_t(v);
-  return true;
-}
-
 // "port": 443, "50000-59999" or "any".
 void readServicePorts(FieldReader& r, VirtualService& vs) {
   const Json* v = r.field("port", Need::kRequired);
@@ -83,27 +40,13 @@ void readServicePorts(FieldReader& r, VirtualService& vs) {
     r.refuse("port", describe(*v) + " is not a range (the first port must be below the last)");
 }
 
-template <typename Enum, size_t N>
-void readChoice(FieldReader& r, std::string_view field, Need need,
-                const std::pair<std::string_view, Enum> (&choices)[N], Enum& out) {
-  const Json* v = r.field(field, need);
-  if (!v) return;
-  std::string expected;
-  for (const auto& [name, value] : choices) {
-    if (v->is_string() && v->get_ref<const std::string&>() == name) {
-      out = value;
-      return;
-    }
-    expected += (expected.empty() ? "\"" : ", \"") + std::string(name) + "\"";
-  }
-  r.refuse(field, describe(*v) + " is not one of " + expected);
-}
-
 constexpr std::pair<std::string_view, Protocol> kProtocols[] = {{"tcp", Protocol::kTcp},
                                                                 {"udp", Protocol::kUdp}};
 constexpr std::pair<std::string_view, Scheduler> kSchedulers[] = {
     {"rr", Scheduler::kRr}, {"wrr", Scheduler::kWrr}, {"lc", Scheduler::kLc},
     {"wlc", Scheduler::kWlc}, {"sh", Scheduler::kSh}, {"maglev", Scheduler::kMaglev}};
+constexpr std::pair<std::string_view, RealState> kRealStates[] = {
+    {"enabled", RealState::kEnabled}, {"disabled", RealState::kDisabled}, {"drain", RealState::kDrain}};
 constexpr std::pair<std::string_view, OnRealDown> kOnRealDown[] = {{"keep", OnRealDown::kKeep},
                                                                    {"reset", OnRealDown::kReset}};
 
@@ -151,6 +94,16 @@ void readTcpProfile(FieldReader& top, const VirtualService& vs, TcpProfile& out)
   if (!r.ok()) top.adopt(fail(r.error()));
 }
 
+// "state", or the older "enabled": false (drain); not both.
+void readRealState(FieldReader& r, RealState& out) {
+  bool enabled = true;
+  r.boolean("enabled", enabled);
+  if (!enabled) out = RealState::kDrain;
+  if (r.field("enabled", Need::kOptional) && r.field("state", Need::kOptional))
+    return r.refuse("enabled", "give either \"state\" or \"enabled\", not both");
+  readChoice(r, "state", Need::kOptional, kRealStates, out);
+}
+
 void readReals(FieldReader& top, const VirtualService& vs, std::vector<Real>& out) {
   const Json* list = top.array("reals", Need::kOptional);
   if (!list) return;
@@ -159,14 +112,15 @@ void readReals(FieldReader& top, const VirtualService& vs, std::vector<Real>& ou
     const Json& j = (*list)[i];
     if (!j.is_object()) return top.adopt(fail(where + ": " + describe(j) + " is not an object"));
     FieldReader r(j, where);
-    r.onlyFields({"address", "port", "weight", "enabled"});
+    r.onlyFields({"address", "port", "weight", "enabled", "state"});
     Real real;
     if (const Json* a = r.field("address", Need::kRequired)) readIpv4(r, "address", *a, real.address);
     unsigned port = 0;
     r.number("port", port, 1, 65535, NumberRule::kRange);
     real.port = uint16_t(port);
     r.number("weight", real.weight, 0, 65535, NumberRule::kRange);
-    r.boolean("enabled", real.enabled);
+    readRealState(r, real.state);
+    real.enabled = real.state == RealState::kEnabled;
     if (r.ok() && real.port && vs.port_first != vs.port_last)
       r.refuse("port", "must be left out for a port range: the real gets the client's port");
     for (size_t k = 0; k < out.size() && r.ok(); ++k)
@@ -200,7 +154,7 @@ Status parseService(const Json& j, size_t index, const Config& cfg,
   if (!j.is_object()) return fail(where + ": " + describe(j) + " is not an object");
   FieldReader r(j, where);
   r.onlyFields({"name", "vip", "protocol", "port", "scheduler", "persistence", "snat",
-                "idle_timeout_s", "tcp_profile", "on_real_down", "reals"});
+                "idle_timeout_s", "tcp_profile", "on_real_down", "check", "minimum_up", "reals"});
   VirtualService vs;
   r.text("name", vs.name, Need::kRequired, checkObjectName);
   if (const Json* v = r.field("vip", Need::kRequired)) readIpv4(r, "vip", *v, vs.vip);
@@ -213,7 +167,12 @@ Status parseService(const Json& j, size_t index, const Config& cfg,
   r.number("idle_timeout_s", vs.idle_timeout_s, 1, kMaxTimeout, NumberRule::kRange);
   readTcpProfile(r, vs, vs.tcp);
   readChoice(r, "on_real_down", Need::kOptional, kOnRealDown, vs.on_real_down);
+  readHealthCheck(r, vs.check);
+  r.number("minimum_up", vs.minimum_up, 0, 65535, NumberRule::kRange);
   readReals(r, vs, vs.reals);
+  if (r.ok() && vs.minimum_up > vs.reals.size())
+    r.refuse("minimum_up", std::to_string(vs.minimum_up) + " is more than the " +
+                               std::to_string(vs.reals.size()) + " reals of the service");
   if (r.ok()) checkService(r, vs, cfg, before);
   if (!r.ok()) return fail(r.error());
   out = std::move(vs);

@@ -101,7 +101,7 @@ INSTANTIATE_TEST_SUITE_P(Messages, ConfigServicesRefused, ::testing::Values(
   Bad{"[]", R"([{"vip": "203.0.113.10", "protocol": "tcp", "port": 80}])",
       R"(virtual_services[0]: missing field "name")"},
   Bad{"[]", R"([{"name": "web", "vip": "2001:db8::10", "protocol": "tcp", "port": 80}])",
-      R"(virtual_services[0] "web": field "vip": 2001:db8::10 is IPv6; L4 services and SNAT pools are IPv4 for now)"},
+      R"(virtual_services[0] "web": field "vip": 2001:db8::10 is IPv6; services, NAT and SNAT pools are IPv4 for now)"},
   Bad{"[]", R"([{"name": "web", "vip": "203.0.113.10", "protocol": "sctp", "port": 80}])",
       R"(virtual_services[0] "web": field "protocol": "sctp" is not one of "tcp", "udp")"},
   Bad{"[]", R"([{"name": "web", "vip": "203.0.113.10", "protocol": "tcp", "port": 70000}])",
