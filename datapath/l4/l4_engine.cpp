@@ -2,6 +2,7 @@
 
 #include "datapath/nat/nat_rewrite.h"
 #include "datapath/packet/bytes.h"
+#include "datapath/packet/replies.h"
 #include "datapath/sched/hash.h"
 
 namespace vlb::dp::l4 {
@@ -9,65 +10,138 @@ namespace {
 
 constexpr Verdict notMine() { return {Outcome::kNotMine, DropReason::kNone, 0}; }
 constexpr Verdict dropped(DropReason r) { return {Outcome::kDrop, r, 0}; }
-constexpr Verdict forward(uint32_t dst) { return {Outcome::kForward, DropReason::kNone, dst}; }
+constexpr Verdict forward(uint32_t dst, uint16_t len = 0) {
+  return {Outcome::kForward, DropReason::kNone, dst, len};
+}
 
 inline uint8_t tcpFlags(const uint8_t* ip) { return ip[(ip[0] & 0x0f) * 4 + 13]; }
 
 NatTuple tupleOf(const flow::Rewrite& r) { return {r.src, r.dst, r.sport, r.dport}; }
 
+// What the first pass of a burst learnt of a packet.
+enum class Step : uint8_t { kDone, kLaterFragment, kIcmpError, kLookup };
+
 }  // namespace
 
-std::unique_ptr<Engine> Engine::create(const Services& services, uint32_t lcore, uint32_t lcores,
-                                       uint32_t connections) {
-  std::unique_ptr<Engine> e(new Engine(services));
+std::unique_ptr<Engine> Engine::create(uint32_t lcore, uint32_t lcores, uint32_t connections) {
+  std::unique_ptr<Engine> e(new Engine());
+  e->lcore_ = lcore;
   e->flows_ = flow::FlowTable::create({connections, 0, 0x9e3779b97f4a7c15ull + lcore});
   flow::SnatPortAllocatorConfig ports;
   ports.lcore = lcore;
   ports.lcores = lcores;
   e->ports_ = flow::SnatPortAllocator::create(ports);
   if (!e->flows_ || !e->ports_) return nullptr;
-  size_t reals = 0;
-  for (const Service& s : services.list) {
-    e->sched_.push_back(std::make_unique<sched::LcoreState>(uint32_t(s.reals.size()), lcore));
-    e->real_base_.push_back(reals);
-    reals += s.reals.size();
-  }
-  e->service_counters_ = std::make_unique<ServiceCounters[]>(services.list.size());
-  e->real_counters_ = std::make_unique<RealCounters[]>(reals);
+  e->sched_ = std::make_unique<std::unique_ptr<sched::LcoreState>[]>(kMaxServices);
+  e->real_counters_ = std::make_unique<std::unique_ptr<RealCounters[]>[]>(kMaxServices);
+  e->service_counters_ = std::make_unique<ServiceCounters[]>(kMaxServices);
   return e;
 }
 
-Verdict Engine::process(uint8_t* ip, size_t len, uint32_t now, const Fib& fib) {
-  L4View v;
-  if (viewL4(ip, len, &v) != NatResult::kOk) return notMine();
-  if (!v.first_fragment) return laterFragment(ip, len, now);
-  if (v.protocol == kProtoIcmp) return isIcmpError(v.icmp_type) ? icmpError(ip, len) : notMine();
-  const uint32_t src = load32(ip + 12);
-  const uint32_t dst = load32(ip + 16);
-  const auto key = flow::FlowKey::make(src, dst, v.src_port, v.dst_port, v.protocol);
-  const uint8_t flags = v.protocol == kProtoTcp ? tcpFlags(ip) : 0;
-
-  const uint32_t slot = flows_->lookup(key);
-  if (slot == flow::FlowTable::kNoEntry) {
-    const uint16_t service = services_.classifier.lookup(dst, v.protocol, v.dst_port);
-    if (service == ServiceTable::kNone) return notMine();
-    return open(ip, len, key, flags, service, now, fib);
+bool Engine::prepare(const Services& services) {
+  if (services.list.size() > kMaxServices) return false;
+  for (size_t slot = 0; slot < services.list.size(); ++slot) {
+    if (services.list[slot].reals.size() > sched::kMaxReals) return false;
+    if (sched_[slot]) continue;
+    sched_[slot] = std::make_unique<sched::LcoreState>(sched::kMaxReals, lcore_);
+    real_counters_[slot] = std::make_unique<RealCounters[]>(sched::kMaxReals);
   }
+  return true;
+}
+
+void Engine::processBurst(const BurstPacket* pkts, size_t n, uint32_t now, const Fib& fib,
+                          const Services& services, Verdict* out) {
+  Step step[kMaxBurst];
+  flow::FlowKey keys[kMaxBurst];
+  uint8_t flags[kMaxBurst];
+  uint8_t key_of[kMaxBurst];  // the packet's index in keys
+  uint32_t slots[kMaxBurst];
+  if (n > kMaxBurst) n = kMaxBurst;
+  size_t nkeys = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t* ip = pkts[i].ip;
+    L4View v;
+    step[i] = Step::kDone;
+    if (viewL4(ip, pkts[i].len, &v) != NatResult::kOk) {
+      out[i] = notMine();
+    } else if (!v.first_fragment) {
+      step[i] = Step::kLaterFragment;
+    } else if (v.protocol == kProtoIcmp) {
+      if (isIcmpError(v.icmp_type))
+        step[i] = Step::kIcmpError;
+      else
+        out[i] = notMine();
+    } else {
+      step[i] = Step::kLookup;
+      key_of[i] = uint8_t(nkeys);
+      flags[nkeys] = v.protocol == kProtoTcp ? tcpFlags(ip) : 0;
+      keys[nkeys++] = flow::FlowKey::make(load32(ip + 12), load32(ip + 16), v.src_port, v.dst_port,
+                                          v.protocol);
+    }
+  }
+  if (nkeys) flows_->lookupBatch(keys, nkeys, slots);
+
+  for (size_t i = 0; i < n; ++i) {
+    const BurstPacket& p = pkts[i];
+    switch (step[i]) {
+      case Step::kDone: break;
+      case Step::kLaterFragment: out[i] = laterFragment(p.ip, p.len, now, services); break;
+      case Step::kIcmpError: out[i] = icmpError(p.ip, p.len); break;
+      case Step::kLookup: {
+        const size_t k = key_of[i];
+        uint32_t slot = slots[k];
+        // An earlier packet of this burst may have opened or ended the connection.
+        if (slot == flow::FlowTable::kNoEntry || !flows_->entry(slot).inUse() ||
+            !(flows_->entry(slot).key == keys[k]))
+          slot = flows_->lookup(keys[k]);
+        if (slot != flow::FlowTable::kNoEntry) {
+          out[i] = established(p, slot, flags[k], now, services);
+          break;
+        }
+        const uint16_t service =
+            services.classifier.lookup(keys[k].dst, keys[k].proto, keys[k].dport);
+        out[i] = service == ServiceTable::kNone
+                     ? notMine()
+                     : open(p, keys[k], flags[k], service, now, fib, services);
+        break;
+      }
+    }
+  }
+}
+
+Verdict Engine::established(const BurstPacket& p, uint32_t slot, uint8_t flags, uint32_t now,
+                            const Services& services) {
   const flow::FlowEntry& e = flows_->entry(slot);
-  if (v.protocol == kProtoTcp)
+  const Service& s = services.list[e.service];
+  if (s.any_gone && s.reset_gone && s.reals[e.real].gone) {
+    // The service resets flows to a removed or failed real: end the connection on both sides
+    // of the appliance; this packet's sender gets the reset, the other side's next packet finds
+    // no flow (and a SYN-less segment is refused).
+    service_counters_[e.service].resets.add(1);
+    const bool tcp = e.key.proto == kProtoTcp;
+    closed(e.dir() == flow::FlowDir::kOriginal ? e : flows_->entry(e.peer));
+    flows_->erase(slot);
+    const size_t len = tcp ? buildTcpReset(p.ip, p.len) : 0;
+    return len ? forward(load32(p.ip + 16), uint16_t(len)) : dropped(DropReason::kRealGone);
+  }
+  if (e.key.proto == kProtoTcp)
     flows_->trackTcp(slot, flags, now);
   else
     flows_->touch(slot, now);
   ServiceCounters& c = service_counters_[e.service];
+  RealCounters& rc = real_counters_[e.service][e.real];
   if (e.dir() == flow::FlowDir::kOriginal) {
     c.packets_in.add(1);
-    c.bytes_in.add(len);
-    real_counters_[real_base_[e.service] + e.real].packets.add(1);
+    c.bytes_in.add(p.len);
+    rc.packets_in.add(1);
+    rc.bytes_in.add(p.len);
   } else {
     c.packets_out.add(1);
-    c.bytes_out.add(len);
+    c.bytes_out.add(p.len);
+    rc.packets_out.add(1);
+    rc.bytes_out.add(p.len);
   }
-  return translate(ip, len, e.rewrite, now);
+  return translate(p.ip, p.len, e.rewrite, now);
 }
 
 Verdict Engine::translate(uint8_t* ip, size_t len, const flow::Rewrite& r, uint32_t now) {
@@ -77,11 +151,12 @@ Verdict Engine::translate(uint8_t* ip, size_t len, const flow::Rewrite& r, uint3
   return forward(r.dst);
 }
 
-Verdict Engine::laterFragment(uint8_t* ip, size_t len, uint32_t now) {
+Verdict Engine::laterFragment(uint8_t* ip, size_t len, uint32_t now, const Services& services) {
   NatTuple to;
   if (!fragments_.find(ip, now, &to)) {
     // Not a fragment of a translated datagram we know: to a VIP it is lost, else routed as is.
-    return services_.classifier.isVip(load32(ip + 16)) ? dropped(DropReason::kFragmentUnknown) : notMine();
+    return services.classifier.isVip(load32(ip + 16)) ? dropped(DropReason::kFragmentUnknown)
+                                                      : notMine();
   }
   natRewrite(ip, len, to);  // a later fragment: addresses only
   return forward(to.dst_addr);
@@ -106,33 +181,45 @@ Verdict Engine::icmpError(uint8_t* ip, size_t len) {
 
 // The real for a new connection: the client prefix's persisted one while it takes new flows,
 // else the scheduler's pick (then persisted).
-sched::RealIndex Engine::choose(uint16_t service, const flow::FlowKey& key, uint32_t now) {
-  const Service& s = services_.list[service];
+sched::RealIndex Engine::choose(const Service& s, uint16_t slot, const flow::FlowKey& key,
+                                uint32_t now) {
   const uint32_t prefix = key.src & s.persistence_mask;
   if (s.persistence) {
-    const uint32_t held = persistence_.find(service, prefix, now);
+    const uint32_t held = persistence_.find(slot, prefix, now);
     if (held != PersistenceTable::kNone && s.scheduler->eligible(held)) {
-      persistence_.remember(service, prefix, held, now + s.persistence_ticks, now);
+      persistence_.remember(slot, prefix, held, now + s.persistence_ticks, now);
       return held;
     }
   }
   const sched::FlowHashes hashes{
       sched::hashSourceV4(prefix), sched::hashFlowV4(key.src, key.dst, key.sport, key.dport, key.proto)};
-  const sched::RealIndex r = sched::pick(*s.scheduler, *sched_[service], hashes);
+  const sched::RealIndex r = sched::pick(*s.scheduler, *sched_[slot], hashes);
   if (s.persistence && r != sched::kNoReal)
-    persistence_.remember(service, prefix, r, now + s.persistence_ticks, now);
+    persistence_.remember(slot, prefix, r, now + s.persistence_ticks, now);
   return r;
 }
 
-Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t flags,
-                     uint16_t service, uint32_t now, const Fib& fib) {
-  const Service& s = services_.list[service];
+// No real takes new flows: the sender hears it at once (TCP reset, ICMP port unreachable)
+// rather than retrying into silence.
+Verdict Engine::refuse(const BurstPacket& p, DropReason why) {
+  const size_t len = p.ip[9] == kProtoTcp ? buildTcpReset(p.ip, p.len)
+                                          : buildIcmpUnreachable(p.ip, p.len, p.room, kIcmpPortUnreachable);
+  if (!len) return dropped(why);
+  return forward(load32(p.ip + 16), uint16_t(len));
+}
+
+Verdict Engine::open(const BurstPacket& p, const flow::FlowKey& key, uint8_t flags,
+                     uint16_t service, uint32_t now, const Fib& fib, const Services& services) {
+  const Service& s = services.list[service];
   const bool syn = (flags & (flow::kTcpSyn | flow::kTcpAck)) == flow::kTcpSyn;
   if (key.proto == kProtoTcp && !syn && !(s.flow_flags & flow::kFlowLooseInit))
     return dropped(DropReason::kL4NotSyn);
 
-  const sched::RealIndex r = choose(service, key, now);
-  if (r == sched::kNoReal) return dropped(DropReason::kNoReal);
+  const sched::RealIndex r = choose(s, service, key, now);
+  if (r == sched::kNoReal) {
+    service_counters_[service].refused.add(1);
+    return refuse(p, DropReason::kNoReal);
+  }
   const Real& real = s.reals[r];
   const uint16_t real_port = real.port ? real.port : key.dport;
   const Adjacency* adj = fib.lookup(real.addr);
@@ -140,7 +227,7 @@ Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t 
 
   flow::Endpoint source{key.src, key.sport};
   if (s.snat != SnatMode::kNone) {
-    source.addr = s.snat == SnatMode::kAutomap ? services_.port_self_ip[adj->port]
+    source.addr = s.snat == SnatMode::kAutomap ? services.port_self_ip[adj->port]
                                                : s.pool[sched::hashSourceV4(key.src) % s.pool.size()];
     source.port = ports_->allocate(source.addr, key.proto, real.addr, real_port);
     if (source.addr == 0 || source.port == flow::SnatPortAllocator::kNone)
@@ -161,11 +248,12 @@ Verdict Engine::open(uint8_t* ip, size_t len, const flow::FlowKey& key, uint8_t 
   ServiceCounters& counters = service_counters_[service];
   counters.opened.add(1);
   counters.packets_in.add(1);
-  counters.bytes_in.add(len);
-  RealCounters& rc = real_counters_[real_base_[service] + r];
+  counters.bytes_in.add(p.len);
+  RealCounters& rc = real_counters_[service][r];
   rc.opened.add(1);
-  rc.packets.add(1);
-  return translate(ip, len, c.original.rewrite, now);
+  rc.packets_in.add(1);
+  rc.bytes_in.add(p.len);
+  return translate(p.ip, p.len, c.original.rewrite, now);
 }
 
 void Engine::closed(const flow::FlowEntry& o) {
@@ -173,16 +261,16 @@ void Engine::closed(const flow::FlowEntry& o) {
     ports_->release(o.rewrite.src, o.key.proto, o.rewrite.dst, o.rewrite.dport, o.rewrite.sport);
   sched_[o.service]->connClosed(o.real);
   service_counters_[o.service].closed.add(1);
-  real_counters_[real_base_[o.service] + o.real].closed.add(1);
+  real_counters_[o.service][o.real].closed.add(1);
 }
 
-void Engine::age(uint32_t now, uint32_t budget) {
+void Engine::age(uint32_t now, uint32_t budget, const Services& services) {
   flows_->expireWith(
       now, budget,
-      [this](const flow::FlowEntry& e) {
-        const uint32_t idle = services_.list[e.service].idle_ticks;
+      [&services](const flow::FlowEntry& e) {
+        const uint32_t idle = services.list[e.service].idle_ticks;
         if (e.key.proto != kProtoTcp || e.tcp_state == flow::TcpState::kEstablished) return idle;
-        return flow::timeoutFor(services_.timeouts, e.key.proto, e.tcp_state);
+        return flow::timeoutFor(services.timeouts, e.key.proto, e.tcp_state);
       },
       [this](const flow::FlowEntry& original, const flow::FlowEntry&) { closed(original); });
 }

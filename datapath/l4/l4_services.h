@@ -1,5 +1,12 @@
-// The L4 virtual services as the datapath sees them: compiled by the control thread from the
-// configuration, immutable, shared by every datapath lcore.
+// The L4 virtual services as the datapath sees them: one generation, compiled by the control
+// thread from the configuration, immutable, shared by every datapath lcore, replaced whole by a
+// pointer swap on every change (the old one freed after an RCU grace period).
+//
+// Stable indexes. Flow entries name their service and real by index, and they outlive
+// generations, so indexes never change meaning: `list` is indexed by the service's slot, kept for
+// the life of the daemon (a removed service stays as a placeholder with `removed`, so that its
+// flows still age and count); a real's index in its service is kept likewise (a removed real
+// stays as a placeholder with `gone`, weight 0 in the scheduler).
 #pragma once
 
 #include <cstdint>
@@ -14,8 +21,10 @@
 namespace vlb::dp::l4 {
 
 struct Real {
-  uint32_t addr;  // host order
-  uint16_t port;  // 0: the port the client connected to
+  uint32_t addr = 0;  // host order
+  uint16_t port = 0;  // 0: the port the client connected to
+  bool gone = false;     // removed from the config, or down by its health check
+  bool removed = false;  // a placeholder for a real no longer configured (gone too)
 };
 
 enum class SnatMode : uint8_t { kAutomap, kNone, kPool };
@@ -32,15 +41,21 @@ struct Service {
   bool persistence = false;    // by source IP
   uint32_t persistence_mask = 0xffffffff;
   uint32_t persistence_ticks = 0;
-  std::unique_ptr<const sched::Table> scheduler;
+  std::shared_ptr<const sched::Table> scheduler;  // shared with the next generation's history
   std::vector<Real> reals;     // indexed like the scheduler's reals
+  bool removed = false;        // a placeholder: not classified any more, its flows go on
+  bool reset_gone = false;     // flows to a gone real are reset (else they are kept)
+  bool any_gone = false;       // some real is gone (saves a look per packet when none is)
 };
 
 struct Services {
   explicit Services(const std::vector<ServiceKey>& keys) : classifier(keys) {}
   ServiceTable classifier;
-  std::vector<Service> list;
+  std::vector<Service> list;  // by slot; classifier values are slots
   std::vector<uint32_t> port_self_ip;  // per datapath port: the automap source, 0 if none
+  std::vector<uint32_t> vips;               // sorted: every service's VIP, removed ones too
+  std::vector<uint32_t> snat_addresses;     // sorted: every automap and pool source address
+  std::vector<uint32_t> transparent_reals;  // sorted: the reals of services with snat none
   uint32_t ticks_per_second = 1000;
   flow::TimeoutProfile timeouts;  // the states other than established/UDP
 };

@@ -24,6 +24,8 @@ enum class DropReason : uint8_t {
   kFlowTableFull,     // no room for a new connection; established ones go on
   kSnatExhausted,     // no SNAT port left for this real
   kFragmentUnknown,   // a later fragment whose first fragment (with the ports) was not seen
+  kRealGone,          // a non-TCP packet of a flow reset because its real is gone (policy reset)
+  kHandoffFull,       // the ring to the lcore that owns the packet's connection is full
   kCount,
 };
 
@@ -31,7 +33,7 @@ constexpr std::array<std::string_view, size_t(DropReason::kCount)> kDropReasonNa
     "none",           "runt",     "not_for_us",     "bad_ipv4_header", "bad_ipv4_checksum",
     "bad_ipv4_length", "no_route", "blackhole",      "punt_ring_full", "tx_full",
     "l4_not_syn",     "no_real",  "real_unresolved", "flow_table_full", "snat_exhausted",
-    "fragment_unknown",
+    "fragment_unknown", "real_gone", "handoff_full",
 };
 
 inline std::string_view dropReasonName(DropReason r) { return kDropReasonNames[size_t(r)]; }

@@ -25,13 +25,14 @@ struct alignas(64) PortCounters {
   Counter forwarded;  // received here and routed by the datapath
   Counter punted;     // received here and handed to the kernel twin
   Counter injected;   // written by the kernel to the twin and sent out of this port
+  Counter handed_off; // received here, handed to the lcore that owns its connection
   std::array<Counter, size_t(DropReason::kCount)> drops;
 };
 
 // Plain values, for reading and summing.
 struct PortCountersSnapshot {
   uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
-  uint64_t forwarded = 0, punted = 0, injected = 0;
+  uint64_t forwarded = 0, punted = 0, injected = 0, handed_off = 0;
   std::array<uint64_t, size_t(DropReason::kCount)> drops{};
 
   void accumulate(const PortCounters& c) {
@@ -42,6 +43,7 @@ struct PortCountersSnapshot {
     forwarded += c.forwarded.get();
     punted += c.punted.get();
     injected += c.injected.get();
+    handed_off += c.handed_off.get();
     for (size_t i = 0; i < drops.size(); ++i) drops[i] += c.drops[i].get();
   }
   uint64_t dropped() const {

@@ -5,6 +5,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
+#include "datapath/l4/steering.h"
 #include "datapath/packet/frame.h"
 
 namespace vlb::dp {
@@ -43,70 +44,168 @@ uint32_t Worker::now() const {
 unsigned Worker::poll() {
   unsigned handled = 0;
   const Fib* fib = setup_.fib->load(std::memory_order_acquire);
+  const l4::Services* services =
+      setup_.l4 && setup_.services ? setup_.services->load(std::memory_order_acquire) : nullptr;
   now_ = now();
-  if (setup_.l4) setup_.l4->age(now_, setup_.aging_budget);
+  if (services) setup_.l4->age(now_, setup_.aging_budget, *services);
   for (size_t p = 0; p < setup_.ports.size(); ++p) {
     rte_mbuf* pkts[kBurst];
     const uint16_t n = rte_eth_rx_burst(setup_.ports[p].port_id, setup_.index, pkts, kBurst);
     if (n == 0) continue;
-    processBurst(p, fib, pkts, n);
+    uint64_t bytes = 0;
+    for (uint16_t i = 0; i < n; ++i) {
+      bytes += pkts[i]->pkt_len;
+      pkts[i]->port = setup_.ports[p].port_id;
+    }
+    counters_[p].rx_packets.add(n);
+    counters_[p].rx_bytes.add(bytes);
+    processBurst(fib, services, pkts, n, false);
     handled += n;
     flush();
   }
+  if (setup_.handoff.size() > 1) handled += drainHandoff(fib, services);
   handled += drainInject();
   flush();
   return handled;
 }
 
-void Worker::processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint16_t n) {
-  PortCounters& in = counters_[in_port];
-  const MacAddr& in_mac = setup_.ports[in_port].mac;
-  uint64_t bytes = 0;
+unsigned Worker::drainHandoff(const Fib* fib, const l4::Services* services) {
+  rte_mbuf* pkts[kBurst];
+  const unsigned n = rte_ring_sc_dequeue_burst(setup_.handoff[setup_.index],
+                                               reinterpret_cast<void**>(pkts), kBurst, nullptr);
+  if (n) {
+    processBurst(fib, services, pkts, uint16_t(n), true);
+    flush();
+  }
+  return n;
+}
+
+// The connection's owner is another lcore: hand the packet over. A later fragment to a SNAT
+// address goes to all of them as copies, and stays here too.
+bool Worker::keepOrHandOff(size_t in_port, rte_mbuf* m, const uint8_t* ip,
+                           const l4::Services& services) {
+  const uint32_t lcores = uint32_t(setup_.handoff.size());
+  const uint32_t owner = l4::owningLcore(ip, size_t(ip[2] << 8 | ip[3]), services, lcores);
+  m->hash.usr = 0;
+  if (owner == l4::kAnyLcore || owner == setup_.index) return true;
+  if (owner == l4::kEveryLcore) {
+    // Which lcore saw the first fragment is not known here, so the original is treated as a
+    // copy too: each lcore acts only if it knows the datagram. A fragment no lcore knows is
+    // lost uncounted (the one gap in "every drop has a counter"; rare: see steering.h).
+    m->hash.usr = kFragmentCopy;
+    for (uint32_t l = 0; l < lcores; ++l) {
+      if (l == setup_.index) continue;
+      rte_mbuf* copy = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+      if (!copy) continue;
+      copy->hash.usr = kFragmentCopy;
+      if (rte_ring_mp_enqueue(setup_.handoff[l], copy) != 0) rte_pktmbuf_free(copy);
+    }
+    return true;
+  }
+  if (rte_ring_mp_enqueue(setup_.handoff[owner], m) != 0) {
+    drop(in_port, DropReason::kHandoffFull, m);
+    return false;
+  }
+  counters_[in_port].handed_off.add(1);
+  return false;
+}
+
+// Three passes over a burst: frames checked (and, with several lcores, handed to the lcore
+// owning their connection); the L4 engine's look at the IPv4 ones (its flow lookups overlap);
+// each packet routed.
+void Worker::processBurst(const Fib* fib, const l4::Services* services, rte_mbuf** pkts,
+                          uint16_t n, bool steered) {
+  uint32_t dst[kBurst];
+  uint8_t in_port[kBurst];
+  bool ipv4[kBurst];
+  l4::BurstPacket l4_pkts[kBurst];
+  l4::Verdict l4_verdicts[kBurst];
+  uint16_t l4_count = 0;
+  const bool steer = !steered && services && setup_.handoff.size() > 1;
   for (uint16_t i = 0; i < n; ++i) {
     if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
     rte_mbuf* m = pkts[i];
-    bytes += m->pkt_len;
+    in_port[i] = port_index_of_id_[m->port];
     uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
-    const FrameVerdict v = classifyFrame(frame, m->data_len, in_mac);
+    const FrameVerdict v = classifyFrame(frame, m->data_len, setup_.ports[in_port[i]].mac);
+    ipv4[i] = false;
     if (v.kind == FrameKind::kDrop) {
-      drop(in_port, v.drop, m);
+      drop(in_port[i], v.drop, m);
+      pkts[i] = nullptr;
       continue;
     }
     // Until the first FIB is published, the kernel routes everything.
-    if (v.kind == FrameKind::kIpv4 && fib) {
-      uint32_t dst = v.ipv4_dst;
-      bool translated = false;
-      if (setup_.l4) {
-        uint8_t* ip = frame + kEthHeaderLen;
-        const l4::Verdict l4v = setup_.l4->process(ip, size_t(ip[2] << 8 | ip[3]), now_, *fib);
-        if (l4v.outcome == l4::Outcome::kDrop) {
-          drop(in_port, l4v.drop, m);
-          continue;
+    if (v.kind != FrameKind::kIpv4 || !fib) continue;
+    uint8_t* ip = frame + kEthHeaderLen;
+    if (steer && !keepOrHandOff(in_port[i], m, ip, *services)) {
+      pkts[i] = nullptr;
+      continue;
+    }
+    ipv4[i] = true;
+    dst[i] = v.ipv4_dst;
+    if (services) {
+      const size_t room = rte_pktmbuf_tailroom(m) + m->data_len - kEthHeaderLen;
+      l4_pkts[l4_count++] = {ip, uint16_t(ip[2] << 8 | ip[3]), uint16_t(std::min<size_t>(room, 0xffff))};
+    }
+  }
+  if (l4_count) setup_.l4->processBurst(l4_pkts, l4_count, now_, *fib, *services, l4_verdicts);
+
+  uint16_t l4_next = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    rte_mbuf* m = pkts[i];
+    if (!m) continue;
+    // A copy of a fragment acts only where its first fragment was seen; elsewhere it vanishes.
+    if (!ipv4[i]) {
+      punt(in_port[i], m, 0);
+      continue;
+    }
+    const bool copy = (steered || steer) && m->hash.usr == kFragmentCopy;
+    bool translated = false;
+    if (services) {
+      const l4::Verdict& l4v = l4_verdicts[l4_next++];
+      if (copy && l4v.outcome != l4::Outcome::kForward) {
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      if (l4v.outcome == l4::Outcome::kDrop) {
+        drop(in_port[i], l4v.drop, m);
+        continue;
+      }
+      translated = l4v.outcome == l4::Outcome::kForward;
+      if (translated) dst[i] = l4v.dst;
+      if (l4v.len) {  // the engine answered in place: the frame takes the answer's length
+        if (m->nb_segs > 1) {
+          rte_pktmbuf_free(m->next);
+          m->next = nullptr;
+          m->nb_segs = 1;
         }
-        translated = l4v.outcome == l4::Outcome::kForward;
-        if (translated) dst = l4v.dst;
-      }
-      const Adjacency* adj = fib->lookup(dst);
-      if (!adj || adj->kind == Adjacency::Kind::kDrop) {
-        drop(in_port, adj ? DropReason::kBlackhole : DropReason::kNoRoute, m);
-        continue;
-      }
-      if (translated && adj->kind != Adjacency::Kind::kForward) {
-        punt(in_port, m, kPuntToRoute);
-        continue;
-      }
-      // Expiring TTLs go to the kernel, which answers with ICMP time exceeded.
-      if (adj->kind == Adjacency::Kind::kForward && ipv4Ttl(frame) > 1) {
-        rewriteForwarded(frame, setup_.ports[adj->port].mac, adj->dst_mac);
-        in.forwarded.add(1);
-        queueTx(adj->port, m);
-        continue;
+        m->data_len = uint16_t(kEthHeaderLen + l4v.len);
+        m->pkt_len = m->data_len;
       }
     }
-    punt(in_port, m, 0);
+    route(in_port[i], *fib, m, dst[i], translated);
   }
-  in.rx_packets.add(n);
-  in.rx_bytes.add(bytes);
+}
+
+void Worker::route(size_t in_port, const Fib& fib, rte_mbuf* m, uint32_t dst, bool translated) {
+  uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
+  const Adjacency* adj = fib.lookup(dst);
+  if (!adj || adj->kind == Adjacency::Kind::kDrop) {
+    drop(in_port, adj ? DropReason::kBlackhole : DropReason::kNoRoute, m);
+    return;
+  }
+  if (translated && adj->kind != Adjacency::Kind::kForward) {
+    punt(in_port, m, kPuntToRoute);
+    return;
+  }
+  // Expiring TTLs go to the kernel, which answers with ICMP time exceeded.
+  if (adj->kind == Adjacency::Kind::kForward && ipv4Ttl(frame) > 1) {
+    rewriteForwarded(frame, setup_.ports[adj->port].mac, adj->dst_mac);
+    counters_[in_port].forwarded.add(1);
+    queueTx(adj->port, m);
+    return;
+  }
+  punt(in_port, m, 0);
 }
 
 unsigned Worker::drainInject() {

@@ -18,10 +18,13 @@
 namespace vlb::dp {
 
 constexpr uint16_t kBurst = 32;
+static_assert(kBurst <= l4::kMaxBurst);
 // mbuf->hash.usr of a punted packet: 0 for frames the kernel twin takes as received; this for
 // translated packets whose next hop is not resolved: the control thread sends them as the
 // kernel's own (their source may be our address), so that the kernel resolves and routes them.
 constexpr uint32_t kPuntToRoute = 0x564c4252;
+// mbuf->hash.usr of a copy of a fragment sent to every lcore: only the one that knows it acts.
+constexpr uint32_t kFragmentCopy = 0x564c4246;
 constexpr size_t kMaxPorts = 16;
 
 struct WorkerPort {
@@ -39,7 +42,11 @@ struct WorkerSetup {
   unsigned idle_sleep_us = 0;
   const std::atomic<bool>* stop = nullptr;
   l4::Engine* l4 = nullptr;  // this lcore's virtual services, or none
+  const std::atomic<const l4::Services*>* services = nullptr;  // the published generation
   uint32_t aging_budget = 64;  // flow entries looked at per poll
+  // Several datapath lcores: each one's inbound ring (multi-producer), by lcore index. Packets
+  // of connections another lcore owns go there (datapath/l4/steering.h).
+  std::vector<rte_ring*> handoff;
 };
 
 class Worker {
@@ -56,7 +63,13 @@ class Worker {
   const PortCounters& counters(size_t port_index) const { return counters_[port_index]; }
 
  private:
-  void processBurst(size_t in_port, const Fib* fib, rte_mbuf** pkts, uint16_t n);
+  // `steered`: the packets were handed over by another lcore (they stay here).
+  void processBurst(const Fib* fib, const l4::Services* services, rte_mbuf** pkts, uint16_t n,
+                    bool steered);
+  // False when the packet went to another lcore (or was dropped on the way).
+  bool keepOrHandOff(size_t in_port, rte_mbuf* m, const uint8_t* ip, const l4::Services& services);
+  unsigned drainHandoff(const Fib* fib, const l4::Services* services);
+  void route(size_t in_port, const Fib& fib, rte_mbuf* m, uint32_t dst, bool translated);
   // Milliseconds of the TSC: the flow table's ticks.
   uint32_t now() const;
   unsigned drainInject();

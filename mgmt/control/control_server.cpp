@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -27,8 +28,8 @@ bool someoneAnswers(const sockaddr_un& addr) {
 }  // namespace
 
 ControlServer::ControlServer(EventLoop& loop, const CommandRegistry& commands,
-                             std::chrono::milliseconds timeout)
-    : loop_(loop), commands_(commands), timeout_(timeout) {}
+                             std::chrono::milliseconds timeout, std::chrono::milliseconds idle)
+    : loop_(loop), commands_(commands), timeout_(timeout), idle_(idle) {}
 
 ControlServer::~ControlServer() {
   for (auto& [fd, conn] : connections_) {
@@ -64,7 +65,8 @@ Status ControlServer::listen(const std::string& path) {
     return fail("cannot listen on " + path + ": " + why);
   }
   path_ = path;
-  chmod(path.c_str(), 0660);
+  // Anyone may connect; the peer's credentials decide what it may do (access.h).
+  chmod(path.c_str(), 0666);
   loop_.add(listen_fd_, EPOLLIN, [this](uint32_t) { accept(); });
   return Ok{};
 }
@@ -87,11 +89,20 @@ void ControlServer::accept() {
       if (errno == EMFILE || errno == ENFILE) pauseAccepting(!connections_.empty());
       return;
     }
-    if (!loop_.add(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t ev) { onConnection(fd, ev); })) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+        !loop_.add(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t ev) { onConnection(fd, ev); })) {
       close(fd);
       continue;
     }
-    connections_[fd] = {"", "", 0, std::chrono::steady_clock::now() + timeout_};
+    Connection& c = connections_[fd];
+    c.session.id = next_session_++;
+    c.session.pid = cred.pid;
+    c.session.uid = cred.uid;
+    c.session.gid = cred.gid;
+    decideRole(access_, c.session);
+    c.deadline = std::chrono::steady_clock::now() + idle_;
   }
   pauseAccepting(true);  // full: the backlog holds the rest until one closes
 }
@@ -105,20 +116,40 @@ void ControlServer::expireIdle() {
   for (int fd : expired) closeConnection(fd);
 }
 
+// An unfinished request must arrive within `timeout_`; between requests a session may idle.
+void ControlServer::armDeadline(Connection& c) {
+  c.deadline = std::chrono::steady_clock::now() + (c.in.empty() ? idle_ : timeout_);
+}
+
 void ControlServer::onConnection(int fd, uint32_t events) {
   Connection& c = connections_[fd];
-  if (c.out.empty() && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) {
-    char buf[4096];
-    ssize_t n = 0;
-    while (c.in.size() <= kMaxRequest && (n = read(fd, buf, sizeof buf)) > 0)
-      c.in.append(buf, size_t(n));
-    if (c.in.size() > kMaxRequest) return closeConnection(fd);
-    if (n == 0 && c.in.find('\n') == std::string::npos) c.in.push_back('\n');  // EOF ends it
-    if (n < 0 && errno != EAGAIN) return closeConnection(fd);
-    const size_t eol = c.in.find('\n');
-    if (eol == std::string::npos) return;
-    c.out = handleRequest(c.in.substr(0, eol)) + "\n";
+  if (!c.out.empty()) return writeOut(fd, c);
+  if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) return;
+  const bool was_empty = c.in.empty();
+  char buf[4096];
+  ssize_t n = 0;
+  while (c.in.size() <= kMaxRequest && (n = read(fd, buf, sizeof buf)) > 0) c.in.append(buf, size_t(n));
+  if (c.in.size() > kMaxRequest && c.in.find('\n') > kMaxRequest) return closeConnection(fd);
+  const bool eof = n == 0;
+  if (n < 0 && errno != EAGAIN) return closeConnection(fd);
+  if (eof && !c.in.empty() && c.in.find('\n') == std::string::npos) c.in.push_back('\n');  // EOF ends it
+  const size_t eol = c.in.find('\n');
+  if (eol == std::string::npos) {
+    if (eof) return closeConnection(fd);
+    if (was_empty && !c.in.empty()) armDeadline(c);
+    return;
   }
+  c.out = handleRequest(c.in.substr(0, eol), c.session) + "\n";
+  c.in.erase(0, eol + 1);
+  c.written = 0;
+  if (eof && c.in.empty()) c.in = std::string();  // nothing more will come: close after the reply
+  writeOut(fd, c);
+  if (eof && connections_.count(fd)) closeConnection(fd);
+}
+
+// Sends the pending reply; then waits for the next request (or, if one is already buffered,
+// answers it: requests are handled one at a time, in order).
+void ControlServer::writeOut(int fd, Connection& c) {
   while (c.written < c.out.size()) {
     ssize_t n = send(fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
     if (n < 0 && errno == EAGAIN) {
@@ -127,13 +158,29 @@ void ControlServer::onConnection(int fd, uint32_t events) {
         return closeConnection(fd);
       return;
     }
-    if (n <= 0) break;
+    if (n <= 0) return closeConnection(fd);
     c.written += size_t(n);
   }
-  closeConnection(fd);
+  const bool was_waiting_to_write = !c.out.empty();
+  c.out.clear();
+  c.written = 0;
+  armDeadline(c);
+  if (was_waiting_to_write) {
+    loop_.remove(fd);
+    if (!loop_.add(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t ev) { onConnection(fd, ev); }))
+      return closeConnection(fd);
+  }
+  const size_t eol = c.in.find('\n');
+  if (eol != std::string::npos) {
+    c.out = handleRequest(c.in.substr(0, eol), c.session) + "\n";
+    c.in.erase(0, eol + 1);
+    writeOut(fd, c);
+  }
 }
 
 void ControlServer::closeConnection(int fd) {
+  auto it = connections_.find(fd);
+  if (it != connections_.end() && on_close_) on_close_(it->second.session);
   loop_.remove(fd);
   close(fd);
   connections_.erase(fd);
@@ -141,8 +188,29 @@ void ControlServer::closeConnection(int fd) {
 }
 
 std::string ControlServer::handleRequest(const std::string& line) const {
-  nlohmann::ordered_json reply;
-  auto request = nlohmann::ordered_json::parse(line, nullptr, false);
+  Session admin;
+  admin.role = Role::kAdmin;
+  admin.user = "root";
+  admin.why_role = "internal";
+  return handleRequest(line, admin);
+}
+
+std::string ControlServer::handleRequest(const std::string& line, Session& session) const {
+  using json = nlohmann::ordered_json;
+  json reply;
+  auto request = json::parse(line, nullptr, false);
+  if (!request.is_discarded() && request.is_object() && request.contains("complete") &&
+      request["complete"].is_string()) {
+    const std::string text = request["complete"].get<std::string>();
+    Words typed = splitWords(text);
+    std::string partial;
+    if (!text.empty() && !std::isspace(static_cast<unsigned char>(text.back())) && !typed.empty()) {
+      partial = typed.back();
+      typed.pop_back();
+    }
+    reply = {{"ok", true}, {"result", commands_.complete(typed, partial, session)}};
+    return reply.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
   if (request.is_discarded() || !request.is_object() || !request.contains("command") ||
       !request["command"].is_array()) {
     reply = {{"ok", false}, {"error", "bad request: expected {\"command\": [words…]}"}};
@@ -150,15 +218,16 @@ std::string ControlServer::handleRequest(const std::string& line) const {
   }
   Words words;
   for (const auto& w : request["command"]) {
-    if (!w.is_string()) return nlohmann::ordered_json({{"ok", false}, {"error", "bad request: words must be strings"}}).dump();
+    if (!w.is_string()) return json({{"ok", false}, {"error", "bad request: words must be strings"}}).dump();
     words.push_back(w.get<std::string>());
   }
-  auto result = commands_.dispatch(words);
+  auto result = commands_.dispatch(words, session);
   if (result)
     reply = {{"ok", true}, {"result", *result}};
   else
     reply = {{"ok", false}, {"error", result.error()}};
-  return reply.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  if (editing_ && editing_(session)) reply["edit"] = true;
+  return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace vlb::mgmt

@@ -1,4 +1,5 @@
 #include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/log.h"
 
 #include <signal.h>
 #include <sys/epoll.h>
@@ -28,11 +29,10 @@ namespace vlb::mgmt {
 namespace {
 
 constexpr unsigned kMbufCache = 256;
+constexpr unsigned kHandoffRingSize = 2048;  // per datapath lcore; a power of two
 constexpr unsigned kFrameOverhead = 14 + 4 + 4;  // Ethernet header, one VLAN tag, FCS
 // Each kernel-table rebuild costs a full dump and a new LPM table: at most one per this interval.
 constexpr auto kResyncInterval = std::chrono::milliseconds(20);
-
-void logLine(const std::string& line) { std::fprintf(stderr, "vlbd: %s\n", line.c_str()); }
 
 int launchWorker(void* arg) { return static_cast<dp::Worker*>(arg)->run(); }
 
@@ -67,7 +67,8 @@ Status Appliance::startEal(const std::string& argv0) {
                 "the datapath (e.g. \"0-1\")");
   // Every descriptor of every queue may hold an mbuf, plus the per-lcore caches and the rings.
   const unsigned lcores = unsigned(worker_lcores_.size());
-  unsigned needed = (lcores + 1) * kMbufCache + 2 * lcores * cfg_.datapath.punt_ring_size;
+  unsigned needed = (lcores + 1) * kMbufCache + 2 * lcores * cfg_.datapath.punt_ring_size +
+                    (lcores > 1 ? lcores * kHandoffRingSize : 0);
   for (const auto& p : cfg_.ports) needed += lcores * (p.rx_descriptors + p.tx_descriptors);
   if (cfg_.datapath.mbufs < needed)
     return fail("datapath: field \"mbufs\": " + std::to_string(cfg_.datapath.mbufs) +
@@ -136,6 +137,16 @@ Status Appliance::startWorkers() {
 
   std::vector<dp::WorkerPort> wports;
   for (const auto& p : ports_) wports.push_back({p.port_id, p.mac});
+  // With several datapath lcores, each has a ring for the packets of connections it owns that
+  // RSS delivered elsewhere (datapath/l4/steering.h).
+  if (n > 1) {
+    for (unsigned i = 0; i < n; ++i) {
+      const std::string name = "vlb_handoff_" + std::to_string(i);
+      handoff_rings_.push_back(rte_ring_create(name.c_str(), kHandoffRingSize, SOCKET_ID_ANY, RING_F_SC_DEQ));
+      if (!handoff_rings_.back())
+        return fail(std::string("cannot create the hand-off rings: ") + rte_strerror(rte_errno));
+    }
+  }
   for (unsigned i = 0; i < n; ++i) {
     const unsigned flags = RING_F_SP_ENQ | RING_F_SC_DEQ;
     const std::string punt = "vlb_punt_" + std::to_string(i);
@@ -154,15 +165,17 @@ Status Appliance::startWorkers() {
     setup.rcu = rcu_;
     setup.idle_sleep_us = cfg_.datapath.idle_sleep_us;
     setup.stop = &stop_workers_;
-    if (!services_->list.empty()) {
-      engines_.push_back(dp::l4::Engine::create(*services_, i, n, cfg_.datapath.connections));
-      if (!engines_.back())
-        return fail("datapath: field \"connections\": cannot allocate flow tables for " +
-                    std::to_string(cfg_.datapath.connections) + " connections per lcore");
-      setup.l4 = engines_.back().get();
-    }
+    // Every lcore has its engine, so that virtual services can be added live.
+    engines_.push_back(dp::l4::Engine::create(i, n, cfg_.datapath.connections));
+    if (!engines_.back() || !engines_.back()->prepare(*services_))
+      return fail("datapath: field \"connections\": cannot allocate flow tables for " +
+                  std::to_string(cfg_.datapath.connections) + " connections per lcore");
+    setup.l4 = engines_.back().get();
+    setup.services = &published_services_;
+    setup.handoff = handoff_rings_;
     workers_.push_back(std::make_unique<dp::Worker>(std::move(setup)));
   }
+  published_services_.store(services_.get(), std::memory_order_release);
   for (unsigned i = 0; i < n; ++i) {
     if (rte_eal_remote_launch(launchWorker, workers_[i].get(), worker_lcores_[i]) != 0)
       return fail("cannot launch the datapath on lcore " + std::to_string(worker_lcores_[i]));
@@ -231,7 +244,7 @@ void Appliance::stop() {
     close(signal_fd_);
     signal_fd_ = -1;
   }
-  for (auto* rings : {&punt_rings_, &inject_rings_}) {
+  for (auto* rings : {&punt_rings_, &inject_rings_, &handoff_rings_}) {
     for (auto* ring : *rings) {
       void* m;
       while (ring && rte_ring_dequeue(ring, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
@@ -240,8 +253,10 @@ void Appliance::stop() {
   }
   punt_rings_.clear();
   inject_rings_.clear();
+  handoff_rings_.clear();
   workers_.clear();
   engines_.clear();
+  published_services_.store(nullptr);
   services_.reset();
   for (auto& p : ports_) {
     if (p.twin) loop_.remove(p.twin->fd());

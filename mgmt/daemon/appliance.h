@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,13 +16,14 @@
 #include "datapath/fib/fib.h"
 #include "datapath/fib/fib_plan.h"
 #include "datapath/fib/kernel_tables.h"
-#include "datapath/l4/l4_engine.h"
+#include "mgmt/daemon/l4_compile.h"
 #include "datapath/l4/l4_services.h"
 #include "datapath/worker/worker.h"
 #include "mgmt/config/config.h"
 #include "mgmt/control/command_registry.h"
 #include "mgmt/control/control_server.h"
 #include "mgmt/daemon/event_loop.h"
+#include "mgmt/daemon/l4_compile.h"
 #include "mgmt/netlink/kernel_follower.h"
 #include "mgmt/twin/kernel_twin.h"
 
@@ -67,7 +69,17 @@ class Appliance {
   void registerShowCommands();
   // L4 virtual services (l4_control.cpp).
   Status startServices();
+  // A new generation of the services from `next` (with down_reals_), published to the datapath;
+  // the old one is freed after every lcore has moved on. Nothing changes when it fails.
+  Status publishServices(const config::Config& next);
+  // VIP addresses on the twins: those of `next` added, those only in cfg_ removed.
+  Status syncVips(const config::Config& next);
+  // Applies a whole new configuration live (ports and EAL settings need a restart).
+  Status applyConfig(const config::Config& next);
   void registerServiceCommands();
+  // "up", "down" (health check), "disabled", "drain" or "removed".
+  std::string realState(const std::string& service, const std::string& identity,
+                        const dp::l4::Real& real) const;
   void resolveReals();
   void sampleRates();
   uint64_t serviceOpened(size_t service) const;
@@ -86,14 +98,20 @@ class Appliance {
   bool eal_up_ = false;
   rte_mempool* pool_ = nullptr;
   std::vector<PortRuntime> ports_;
-  std::vector<rte_ring*> punt_rings_, inject_rings_;
+  std::vector<rte_ring*> punt_rings_, inject_rings_, handoff_rings_;
   std::vector<std::unique_ptr<dp::Worker>> workers_;
-  std::unique_ptr<dp::l4::Services> services_;
+  std::unique_ptr<dp::l4::Services> services_;  // the generation the datapath reads
+  std::atomic<const dp::l4::Services*> published_services_{nullptr};
+  DownReals down_reals_;  // from the health checks
+  // VIP text → (address, port index of the twin it is on); shared by services with one VIP.
+  std::map<std::string, std::pair<config::IpAddress, size_t>> installed_vips_;
   std::vector<std::unique_ptr<dp::l4::Engine>> engines_;  // one per datapath lcore
   std::chrono::steady_clock::time_point last_resolve_{};
   std::chrono::steady_clock::time_point last_sample_{};
   std::vector<uint64_t> opened_at_sample_;        // per service
   std::vector<double> connections_per_second_;   // per service, over the last second
+  std::vector<std::vector<uint64_t>> real_opened_at_sample_;     // per service, per real
+  std::vector<std::vector<double>> real_connections_per_second_;  // per service, per real
   std::vector<unsigned> worker_lcores_;
   rte_rcu_qsbr* rcu_ = nullptr;
   std::atomic<const dp::Fib*> fib_{nullptr};

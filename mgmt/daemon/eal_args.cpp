@@ -16,7 +16,8 @@ std::vector<std::string> ealArguments(const config::Config& cfg, const std::stri
   unsigned memory = eal.memory_mb;
   if (memory == 0 && eal.no_huge) memory = kDefaultNoHugeMemoryMb;
   if (memory) args.push_back("-m" + std::to_string(memory));
-  if (!eal.lcores.empty()) args.push_back("-l" + eal.lcores);
+  // --lcores takes plain lists ("0-1") and placements ("0@0,1@1,2@0": more lcores than CPUs).
+  if (!eal.lcores.empty()) args.push_back("--lcores=" + eal.lcores);
   for (const auto& port : cfg.ports) {
     if (dp::isVirtualDevice(port.devargs))
       args.push_back("--vdev=" + port.devargs);

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "datapath/flow/flow_entry.h"
@@ -35,12 +37,107 @@ int portOnSubnet(const config::Config& cfg, const config::IpAddress& address) {
   return -1;
 }
 
-Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& cfg) {
+std::string realIdentity(const config::Real& r) {
+  return r.address.text + ":" + std::to_string(r.port);
+}
+
+namespace {
+
+// The slot of each service of `cfg`: its old one by name, else a removed service's slot of that
+// name, else a new one at the end.
+std::vector<size_t> assignSlots(const config::Config& cfg, const dp::l4::Services* previous,
+                                size_t* slot_count) {
+  std::map<std::string, size_t> old;
+  size_t count = previous ? previous->list.size() : 0;
+  for (size_t i = 0; i < count; ++i) old[previous->list[i].name] = i;
+  std::vector<size_t> slots;
+  for (const auto& vs : cfg.virtual_services) {
+    auto it = old.find(vs.name);
+    slots.push_back(it != old.end() ? it->second : count++);
+  }
+  *slot_count = count;
+  return slots;
+}
+
+dp::l4::Service baseOf(const config::Config& cfg, const config::VirtualService& vs) {
+  dp::l4::Service s;
+  s.name = vs.name;
+  s.vip = ipv4HostOrder(vs.vip);
+  s.protocol = vs.protocol == config::Protocol::kTcp ? 6 : 17;
+  s.port_first = vs.port_first;
+  s.port_last = vs.port_last;
+  s.snat = vs.snat.mode == config::Snat::Mode::kNone      ? dp::l4::SnatMode::kNone
+           : vs.snat.mode == config::Snat::Mode::kAutomap ? dp::l4::SnatMode::kAutomap
+                                                          : dp::l4::SnatMode::kPool;
+  for (const auto& pool : cfg.snat_pools)
+    if (pool.name == vs.snat.pool)
+      for (const auto& a : pool.addresses) s.pool.push_back(ipv4HostOrder(a));
+  s.flow_flags = uint8_t((vs.tcp.loose_init ? dp::flow::kFlowLooseInit : 0) |
+                         (vs.tcp.loose_close ? dp::flow::kFlowLooseClose : 0));
+  s.idle_ticks = vs.idle_timeout_s * kFlowTicksPerSecond;
+  s.persistence = vs.persistence.enabled;
+  s.persistence_mask =
+      vs.persistence.prefix_length == 0 ? 0 : ~uint32_t(0) << (32 - vs.persistence.prefix_length);
+  s.persistence_ticks = vs.persistence.timeout_s * kFlowTicksPerSecond;
+  s.reset_gone = vs.on_real_down == config::OnRealDown::kReset;
+  return s;
+}
+
+// The reals of `vs` at their old indexes (new ones appended); reals no longer configured stay as
+// gone placeholders. Fewer than `minimum_up` reals up: none takes new flows.
+Status buildReals(const config::VirtualService& vs, const dp::l4::Service* old, const DownReals& down,
+                  dp::l4::Service& s) {
+  std::vector<dp::sched::Real> sched_reals;
+  std::map<std::string, size_t> index;
+  if (old && old->scheduler) {
+    for (size_t r = 0; r < old->reals.size(); ++r) {
+      const std::string& id = old->scheduler->identity(uint32_t(r));
+      index[id] = r;
+      sched_reals.push_back({id, 0, false});
+      dp::l4::Real placeholder = old->reals[r];
+      placeholder.gone = placeholder.removed = true;
+      s.reals.push_back(placeholder);
+    }
+  }
+  unsigned up = 0;
+  for (const auto& r : vs.reals) {
+    const std::string id = realIdentity(r);
+    auto it = index.find(id);
+    const size_t at = it != index.end() ? it->second : s.reals.size();
+    if (at == s.reals.size()) {
+      s.reals.emplace_back();
+      sched_reals.push_back({id, 0, false});
+    }
+    const bool is_down = down.count(vs.name + "/" + id) > 0;
+    const bool takes_new = r.enabled && r.state == config::RealState::kEnabled && !is_down;
+    s.reals[at] = {ipv4HostOrder(r.address), r.port, is_down, false};
+    sched_reals[at] = {id, uint16_t(r.weight), takes_new};
+    if (takes_new && r.weight > 0) ++up;
+  }
+  if (vs.minimum_up && up < vs.minimum_up)
+    for (auto& r : sched_reals) r.enabled = false;
+  for (const auto& r : s.reals) s.any_gone |= r.gone;
+  std::string error;
+  const dp::sched::Table* history =
+      old && old->scheduler && old->scheduler->kind() == kindOf(vs.scheduler) ? old->scheduler.get()
+                                                                             : nullptr;
+  s.scheduler = dp::sched::Table::build(kindOf(vs.scheduler), sched_reals, history, &error);
+  if (!s.scheduler) return fail("virtual service \"" + vs.name + "\": " + error);
+  return Ok{};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& cfg,
+                                                          const dp::l4::Services* previous,
+                                                          const DownReals& down) {
+  size_t slot_count = 0;
+  const std::vector<size_t> slots = assignSlots(cfg, previous, &slot_count);
   std::vector<dp::ServiceKey> keys;
   for (size_t i = 0; i < cfg.virtual_services.size(); ++i) {
     const auto& vs = cfg.virtual_services[i];
     keys.push_back({ipv4HostOrder(vs.vip), uint8_t(vs.protocol == config::Protocol::kTcp ? 6 : 17),
-                    vs.port_first, vs.port_last, uint16_t(i)});
+                    vs.port_first, vs.port_last, uint16_t(slots[i])});
   }
   auto out = std::make_unique<dp::l4::Services>(keys);
   out->ticks_per_second = kFlowTicksPerSecond;
@@ -54,35 +151,45 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
       }
     out->port_self_ip.push_back(self);
   }
-  for (const auto& vs : cfg.virtual_services) {
-    dp::l4::Service s;
-    s.name = vs.name;
-    s.vip = ipv4HostOrder(vs.vip);
-    s.protocol = vs.protocol == config::Protocol::kTcp ? 6 : 17;
-    s.port_first = vs.port_first;
-    s.port_last = vs.port_last;
-    s.snat = vs.snat.mode == config::Snat::Mode::kNone      ? dp::l4::SnatMode::kNone
-             : vs.snat.mode == config::Snat::Mode::kAutomap ? dp::l4::SnatMode::kAutomap
-                                                            : dp::l4::SnatMode::kPool;
-    for (const auto& pool : cfg.snat_pools)
-      if (pool.name == vs.snat.pool)
-        for (const auto& a : pool.addresses) s.pool.push_back(ipv4HostOrder(a));
-    s.flow_flags = uint8_t((vs.tcp.loose_init ? dp::flow::kFlowLooseInit : 0) |
-                           (vs.tcp.loose_close ? dp::flow::kFlowLooseClose : 0));
-    s.idle_ticks = vs.idle_timeout_s * kFlowTicksPerSecond;
-    s.persistence = vs.persistence.enabled;
-    s.persistence_mask =
-        vs.persistence.prefix_length == 0 ? 0 : ~uint32_t(0) << (32 - vs.persistence.prefix_length);
-    s.persistence_ticks = vs.persistence.timeout_s * kFlowTicksPerSecond;
-    std::vector<dp::sched::Real> reals;
-    for (const auto& r : vs.reals) {
-      s.reals.push_back({ipv4HostOrder(r.address), r.port});
-      reals.push_back({r.address.text + ":" + std::to_string(r.port), uint16_t(r.weight), r.enabled});
-    }
-    std::string error;
-    s.scheduler = dp::sched::Table::build(kindOf(vs.scheduler), reals, nullptr, &error);
-    if (!s.scheduler) return fail("virtual service \"" + vs.name + "\": " + error);
-    out->list.push_back(std::move(s));
+  out->list.resize(slot_count);
+  std::vector<bool> filled(slot_count, false);
+  for (size_t i = 0; i < cfg.virtual_services.size(); ++i) {
+    const auto& vs = cfg.virtual_services[i];
+    const dp::l4::Service* old =
+        previous && slots[i] < previous->list.size() ? &previous->list[slots[i]] : nullptr;
+    dp::l4::Service s = baseOf(cfg, vs);
+    if (auto st = buildReals(vs, old, down, s); !st) return fail(st.error());
+    out->list[slots[i]] = std::move(s);
+    filled[slots[i]] = true;
+  }
+  // Removed services: placeholders that keep their flows' timeouts, and their reals for counters.
+  for (size_t slot = 0; slot < slot_count; ++slot) {
+    if (filled[slot]) continue;
+    const dp::l4::Service& old = previous->list[slot];
+    dp::l4::Service& s = out->list[slot];
+    s.name = old.name, s.vip = old.vip, s.protocol = old.protocol;
+    s.port_first = old.port_first, s.port_last = old.port_last;
+    s.idle_ticks = old.idle_ticks, s.flow_flags = old.flow_flags, s.snat = old.snat;
+    s.pool = old.pool;
+    s.reset_gone = old.reset_gone;
+    s.removed = true;
+    s.scheduler = old.scheduler;
+    s.reals = old.reals;
+    for (auto& r : s.reals) r.gone = r.removed = true;
+    s.any_gone = !s.reals.empty();
+  }
+  // For steering packets to the lcore that owns their flow (datapath/l4/steering.h).
+  for (uint32_t self : out->port_self_ip)
+    if (self) out->snat_addresses.push_back(self);
+  for (const auto& s : out->list) {
+    out->vips.push_back(s.vip);  // removed services' too: their flows go on
+    for (uint32_t a : s.pool) out->snat_addresses.push_back(a);
+    if (s.snat == dp::l4::SnatMode::kNone)
+      for (const auto& r : s.reals) out->transparent_reals.push_back(r.addr);
+  }
+  for (auto* v : {&out->vips, &out->snat_addresses, &out->transparent_reals}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
   }
   return out;
 }

@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
+#include <set>
 
 #include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/log.h"
 #include "mgmt/daemon/text.h"
 #include "mgmt/daemon/l4_compile.h"
 
@@ -28,24 +30,81 @@ const char* snatText(dp::l4::SnatMode m) {
 }  // namespace
 
 Status Appliance::startServices() {
-  auto services = compileServices(cfg_);
+  auto services = compileServices(cfg_, nullptr, down_reals_);
   if (!services) return Error{services.error()};
   services_ = std::move(*services);
-  // Each VIP lives on a twin as a /32: the kernel answers ARP and ping for it, and the datapath
-  // takes the service's ports before the kernel sees them.
-  std::vector<std::string> done;
-  for (const auto& vs : cfg_.virtual_services) {
-    if (std::find(done.begin(), done.end(), vs.vip.text) != done.end()) continue;
-    done.push_back(vs.vip.text);
-    int port = portOnSubnet(cfg_, vs.vip);
-    if (port < 0)
-      for (size_t i = 0; i < cfg_.ports.size() && port < 0; ++i)
-        if (cfg_.ports[i].role == config::PortRole::kExternal) port = int(i);
-    if (port < 0) port = 0;
-    config::IpPrefix vip{vs.vip, 32, vs.vip.text + "/32"};
-    if (auto st = ports_[size_t(port)].twin->addAddress(vip); !st)
+  return syncVips(cfg_);
+}
+
+namespace {
+
+// The twin port a VIP lives on: the port on its subnet, else the first external one, else 0.
+size_t vipPort(const config::Config& cfg, const config::IpAddress& vip) {
+  int port = portOnSubnet(cfg, vip);
+  for (size_t i = 0; i < cfg.ports.size() && port < 0; ++i)
+    if (cfg.ports[i].role == config::PortRole::kExternal) port = int(i);
+  return port < 0 ? 0 : size_t(port);
+}
+
+std::set<std::string> vipsOf(const config::Config& cfg) {
+  std::set<std::string> out;
+  for (const auto& vs : cfg.virtual_services) out.insert(vs.vip.text);
+  return out;
+}
+
+}  // namespace
+
+// Each VIP lives on a twin as a /32: the kernel answers ARP and ping for it, and the datapath
+// takes the service's ports before the kernel sees them.
+Status Appliance::syncVips(const config::Config& next) {
+  const auto wanted = vipsOf(next);
+  for (const auto& vs : next.virtual_services) {
+    if (installed_vips_.count(vs.vip.text)) continue;
+    const size_t port = vipPort(next, vs.vip);
+    if (auto st = ports_[port].twin->addAddress({vs.vip, 32, vs.vip.text + "/32"}); !st)
       return fail("virtual service \"" + vs.name + "\": " + st.error());
+    installed_vips_[vs.vip.text] = {vs.vip, port};
   }
+  for (auto it = installed_vips_.begin(); it != installed_vips_.end();) {
+    if (wanted.count(it->first)) {
+      ++it;
+      continue;
+    }
+    const auto& [address, port] = it->second;
+    if (auto st = ports_[port].twin->removeAddress({address, 32, address.text + "/32"}); !st)
+      logLine(st.error());
+    it = installed_vips_.erase(it);
+  }
+  return Ok{};
+}
+
+Status Appliance::publishServices(const config::Config& next) {
+  auto compiled = compileServices(next, services_.get(), down_reals_);
+  if (!compiled) return Error{compiled.error()};
+  std::unique_ptr<dp::l4::Services> fresh = std::move(*compiled);
+  for (const auto& e : engines_)
+    if (!e->prepare(*fresh))
+      return fail("virtual services: more than " + std::to_string(dp::l4::Engine::kMaxServices) +
+                  " services created since start, or more than " +
+                  std::to_string(dp::sched::kMaxReals) + " reals in one; restart vlbd");
+  published_services_.store(fresh.get(), std::memory_order_release);
+  // Every datapath lcore past a quiescent point no longer reads the old generation.
+  if (workers_running_) rte_rcu_qsbr_synchronize(rcu_, RTE_QSBR_THRID_INVALID);
+  services_ = std::move(fresh);
+  return Ok{};
+}
+
+Status Appliance::applyConfig(const config::Config& next) {
+  if (next.ports.size() != cfg_.ports.size())
+    return fail("ports: adding or removing a port needs a restart of vlbd");
+  for (size_t i = 0; i < next.ports.size(); ++i)
+    if (next.ports[i].devargs != cfg_.ports[i].devargs || next.ports[i].name != cfg_.ports[i].name)
+      return fail("port \"" + next.ports[i].name + "\": changing its device needs a restart of vlbd");
+  if (next.datapath.connections != cfg_.datapath.connections || next.eal.lcores != cfg_.eal.lcores)
+    return fail("datapath: changing connections or lcores needs a restart of vlbd");
+  if (auto st = syncVips(next); !st) return st;
+  if (auto st = publishServices(next); !st) return st;
+  cfg_ = next;
   return Ok{};
 }
 
@@ -85,24 +144,96 @@ void Appliance::sampleRates() {
   const size_t n = services_->list.size();
   opened_at_sample_.resize(n, 0);
   connections_per_second_.resize(n, 0);
+  real_opened_at_sample_.resize(n);
+  real_connections_per_second_.resize(n);
+  const bool first = last_sample_.time_since_epoch().count() == 0;
   for (size_t i = 0; i < n; ++i) {
     const uint64_t opened = serviceOpened(i);
-    if (last_sample_.time_since_epoch().count() != 0)
-      connections_per_second_[i] = double(opened - opened_at_sample_[i]) / elapsed;
+    if (!first) connections_per_second_[i] = double(opened - opened_at_sample_[i]) / elapsed;
     opened_at_sample_[i] = opened;
+    const size_t reals = services_->list[i].reals.size();
+    real_opened_at_sample_[i].resize(reals, 0);
+    real_connections_per_second_[i].resize(reals, 0);
+    for (size_t r = 0; r < reals; ++r) {
+      uint64_t real_opened = 0;
+      for (const auto& e : engines_) real_opened += e->real(i, r).opened.get();
+      if (!first)
+        real_connections_per_second_[i][r] = double(real_opened - real_opened_at_sample_[i][r]) / elapsed;
+      real_opened_at_sample_[i][r] = real_opened;
+    }
   }
   last_sample_ = now;
 }
 
+// A configured real of a service by "address" or "address:port"; nullptr when none (or several).
+static config::Real* findReal(config::Config& cfg, const std::string& service, const std::string& which,
+                       std::string* error) {
+  for (auto& vs : cfg.virtual_services) {
+    if (vs.name != service) continue;
+    config::Real* found = nullptr;
+    for (auto& r : vs.reals) {
+      if (realIdentity(r) != which && r.address.text != which) continue;
+      if (found) {
+        *error = "virtual service \"" + service + "\" has several reals at " + which +
+                 ": name one as ADDRESS:PORT";
+        return nullptr;
+      }
+      found = &r;
+    }
+    if (!found) *error = "virtual service \"" + service + "\" has no real " + which;
+    return found;
+  }
+  *error = "no virtual service named \"" + service + "\"";
+  return nullptr;
+}
+
+std::string Appliance::realState(const std::string& service, const std::string& identity,
+                                 const dp::l4::Real& real) const {
+  for (const auto& vs : cfg_.virtual_services) {
+    if (vs.name != service) continue;
+    for (const auto& r : vs.reals) {
+      if (realIdentity(r) != identity) continue;
+      if (!r.enabled || r.state == config::RealState::kDisabled) return "disabled";
+      if (r.state == config::RealState::kDrain) return "drain";
+      return real.gone ? "down" : "up";
+    }
+  }
+  return "removed";
+}
+
 void Appliance::registerServiceCommands() {
+  // Operators' everyday change: take a real out of service (drain: established flows go on, no
+  // new ones) and back, live.
+  auto setState = [this](const Words& a, config::RealState state) -> Result<json> {
+    if (a.size() != 2) return fail("usage: enable|disable|drain real-server SERVICE ADDRESS[:PORT]");
+    config::Config next = cfg_;
+    std::string error;
+    config::Real* real = findReal(next, a[0], a[1], &error);
+    if (!real) return fail(error);
+    real->state = state;
+    real->enabled = state == config::RealState::kEnabled;
+    if (auto st = applyConfig(next); !st) return fail(st.error());
+    return json{{"service", a[0]}, {"real", realIdentity(*real)},
+                {"state", std::string(config::realStateName(state))}};
+  };
+  commands_.add("enable real-server", "let a real take new flows: enable real-server SERVICE ADDRESS[:PORT]",
+                [setState](const Words& a) { return setState(a, config::RealState::kEnabled); });
+  commands_.add("disable real-server",
+                "no new flows to a real, established ones go on: disable real-server SERVICE ADDRESS[:PORT]",
+                [setState](const Words& a) { return setState(a, config::RealState::kDisabled); });
+  commands_.add("drain real-server", "like disable: drain real-server SERVICE ADDRESS[:PORT]",
+                [setState](const Words& a) { return setState(a, config::RealState::kDrain); });
+
   auto serviceJson = [this](size_t i, bool with_reals) {
     const dp::l4::Service& s = services_->list[i];
-    uint64_t in = 0, out = 0, bytes_in = 0, bytes_out = 0, opened = 0, closed = 0;
+    uint64_t in = 0, out = 0, bytes_in = 0, bytes_out = 0, opened = 0, closed = 0, refused = 0,
+             resets = 0;
     for (const auto& e : engines_) {
       const auto& c = e->service(i);
       in += c.packets_in.get(), out += c.packets_out.get();
       bytes_in += c.bytes_in.get(), bytes_out += c.bytes_out.get();
       opened += c.opened.get(), closed += c.closed.get();
+      refused += c.refused.get(), resets += c.resets.get();
     }
     json j = {{"name", s.name}, {"vip", ipv4Text(s.vip)}, {"protocol", s.protocol == 6 ? "tcp" : "udp"},
               {"port", portsText(s)}, {"scheduler", std::string(dp::sched::kindName(s.scheduler->kind()))},
@@ -110,20 +241,31 @@ void Appliance::registerServiceCommands() {
               {"active_connections", opened - closed}, {"connections", opened},
               {"connections_per_second",
                i < connections_per_second_.size() ? connections_per_second_[i] : 0.0},
-              {"packets_in", in}, {"packets_out", out}, {"bytes_in", bytes_in}, {"bytes_out", bytes_out}};
+              {"packets_in", in}, {"packets_out", out}, {"bytes_in", bytes_in}, {"bytes_out", bytes_out},
+              {"refused", refused}, {"resets", resets}};
     if (!with_reals) return j;
     json reals = json::array();
     for (size_t r = 0; r < s.reals.size(); ++r) {
-      uint64_t ro = 0, rc = 0, rp = 0;
+      if (s.reals[r].removed) continue;
+      uint64_t ro = 0, rc = 0, pin = 0, bin = 0, pout = 0, bout = 0;
       for (const auto& e : engines_) {
-        ro += e->real(i, r).opened.get(), rc += e->real(i, r).closed.get();
-        rp += e->real(i, r).packets.get();
+        const auto& c = e->real(i, r);
+        ro += c.opened.get(), rc += c.closed.get();
+        pin += c.packets_in.get(), bin += c.bytes_in.get();
+        pout += c.packets_out.get(), bout += c.bytes_out.get();
       }
+      const double rate = i < real_connections_per_second_.size() &&
+                                  r < real_connections_per_second_[i].size()
+                              ? real_connections_per_second_[i][r]
+                              : 0.0;
       reals.push_back({{"address", ipv4Text(s.reals[r].addr)},
                        {"port", s.reals[r].port ? json(s.reals[r].port) : json("same")},
                        {"weight", s.scheduler->effectiveWeight(uint32_t(r))},
                        {"eligible", s.scheduler->eligible(uint32_t(r))},
-                       {"active_connections", ro - rc}, {"connections", ro}, {"packets_in", rp}});
+                       {"state", realState(s.name, s.scheduler->identity(uint32_t(r)), s.reals[r])},
+                       {"active_connections", ro - rc}, {"connections", ro},
+                       {"connections_per_second", rate}, {"packets_in", pin}, {"bytes_in", bin},
+                       {"packets_out", pout}, {"bytes_out", bout}});
     }
     j["real_servers"] = reals;
     return j;
@@ -133,14 +275,15 @@ void Appliance::registerServiceCommands() {
                 [this, serviceJson](const Words& a) -> Result<json> {
     if (!a.empty()) return fail("\"show virtual-services\" takes no arguments");
     json list = json::array();
-    for (size_t i = 0; services_ && i < services_->list.size(); ++i) list.push_back(serviceJson(i, false));
+    for (size_t i = 0; services_ && i < services_->list.size(); ++i)
+      if (!services_->list[i].removed) list.push_back(serviceJson(i, false));
     return json{{"virtual_services", list}};
   });
   commands_.add("show virtual-service", "one L4 virtual service and its reals: show virtual-service NAME",
                 [this, serviceJson](const Words& a) -> Result<json> {
     if (a.size() != 1) return fail("usage: show virtual-service NAME");
     for (size_t i = 0; services_ && i < services_->list.size(); ++i)
-      if (services_->list[i].name == a[0]) return serviceJson(i, true);
+      if (services_->list[i].name == a[0] && !services_->list[i].removed) return serviceJson(i, true);
     return fail("no virtual service named \"" + a[0] + "\"");
   });
 }

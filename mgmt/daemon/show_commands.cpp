@@ -100,7 +100,7 @@ void Appliance::registerShowCommands() {
           {"counters", {{"rx_packets", c.rx_packets}, {"rx_bytes", c.rx_bytes},
                         {"tx_packets", c.tx_packets}, {"tx_bytes", c.tx_bytes},
                         {"forwarded", c.forwarded}, {"punted", c.punted},
-                        {"injected", c.injected}, {"dropped", dropped},
+                        {"injected", c.injected}, {"handed_off", c.handed_off}, {"dropped", dropped},
                         {"to_kernel", e.to_kernel}, {"from_kernel", e.from_kernel},
                         {"routed_by_kernel", e.routed_by_kernel}}},
           {"drops", drops},

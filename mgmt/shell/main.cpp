@@ -43,8 +43,9 @@ bool request(const std::string& path, const std::vector<std::string>& words, std
     return false;
   }
   char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) reply->append(buf, size_t(n));
+  ssize_t n = 0;
+  while (reply->find('\n') == std::string::npos && (n = read(fd, buf, sizeof buf)) > 0)
+    reply->append(buf, size_t(n));
   close(fd);
   if (n < 0) {
     *error = std::string("no answer from vlbd: ") + strerror(errno);

@@ -117,6 +117,22 @@ Status KernelTwin::addAddress(const config::IpPrefix& prefix) {
   return addTwinAddress(sock.get(), name_, ifindex_, prefix);
 }
 
+Status KernelTwin::removeAddress(const config::IpPrefix& p) {
+  NlSocket sock;
+  if (!sock.get()) return fail("cannot open a netlink socket");
+  nl_addr* local = nullptr;
+  if (nl_addr_parse(p.text.c_str(), p.address.family, &local) < 0)
+    return fail("twin " + name_ + ": cannot use address " + p.text);
+  rtnl_addr* addr = rtnl_addr_alloc();
+  rtnl_addr_set_ifindex(addr, ifindex_);
+  rtnl_addr_set_local(addr, local);
+  const int rc = rtnl_addr_delete(sock.get(), addr, 0);
+  rtnl_addr_put(addr);
+  nl_addr_put(local);
+  if (rc < 0) return fail("twin " + name_ + ": cannot remove address " + p.text + ": " + nlError(rc));
+  return Ok{};
+}
+
 Status resolveNeighbour(int ifindex, const config::IpAddress& address) {
   NlSocket sock;
   if (!sock.get()) return fail("cannot open a netlink socket");

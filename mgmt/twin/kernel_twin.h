@@ -26,6 +26,7 @@ class KernelTwin {
 
   // Adds an address (a VIP as a /32) so that the kernel answers ARP and ping for it.
   Status addAddress(const config::IpPrefix& prefix);
+  Status removeAddress(const config::IpPrefix& prefix);
 
   int fd() const { return fd_; }
   int ifindex() const { return ifindex_; }

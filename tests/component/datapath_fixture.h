@@ -82,6 +82,7 @@ class DatapathTest : public ::testing::Test {
     setup.rcu = rcu_;
     setup.stop = &stop_;
     setup.l4 = l4_.get();
+    setup.services = &services_ptr_;
     worker_ = std::make_unique<Worker>(setup);
   }
 
@@ -141,6 +142,7 @@ class DatapathTest : public ::testing::Test {
   std::atomic<bool> stop_{false};
   std::unique_ptr<Worker> worker_;
   std::unique_ptr<l4::Engine> l4_;  // set by a derived fixture before SetUp() builds the worker
+  std::atomic<const l4::Services*> services_ptr_{nullptr};  // the generation the worker reads
 };
 
 

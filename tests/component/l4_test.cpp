@@ -96,7 +96,7 @@ class L4Test : public DatapathTest {
  protected:
   void SetUp() override {
     std::vector<ServiceKey> keys = {{kVip, 6, 80, 80, 0}, {kVip, 17, 53, 53, 1}, {kVip, 6, 81, 81, 2},
-                                    {kVip, 6, 82, 82, 3}};
+                                    {kVip, 6, 82, 82, 3}, {kVip, 17, 54, 54, 4}};
     services_ = std::make_unique<l4::Services>(keys);
     services_->port_self_ip = {ipv4("198.51.100.1"), ipv4("192.0.2.1")};
     services_->timeouts = flow::makeTimeoutProfile({}, 1000);
@@ -105,8 +105,11 @@ class L4Test : public DatapathTest {
     services_->list.push_back(service("dns", 17, 53, l4::SnatMode::kNone, {{ipv4("192.0.2.11"), 0}}));
     services_->list.push_back(service("none-up", 6, 81, l4::SnatMode::kAutomap, {{ipv4("192.0.2.11"), 80}}, {false}));
     services_->list.push_back(service("unresolved", 6, 82, l4::SnatMode::kAutomap, {{ipv4("192.0.2.99"), 80}}));
-    l4_ = l4::Engine::create(*services_, 0, 1, 1024);
+    services_->list.push_back(service("udp-none-up", 17, 54, l4::SnatMode::kAutomap, {{ipv4("192.0.2.11"), 54}}, {false}));
+    l4_ = l4::Engine::create(0, 1, 1024);
     ASSERT_TRUE(l4_);
+    ASSERT_TRUE(l4_->prepare(*services_));
+    services_ptr_.store(services_.get());
     DatapathTest::SetUp();
     tables_.neighbours.push_back({ipv4("192.0.2.12"), kIntTwin, kReal2Mac, NeighbourState::kReachable});
     tables_.neighbours.push_back({ipv4("198.51.100.10"), kExtTwin, kClientMac, NeighbourState::kStale});
@@ -218,14 +221,81 @@ TEST_F(L4Test, LaterFragmentsFollowTheFirst) {
 
 TEST_F(L4Test, DropsByReasonAndOtherPortsGoToTheKernel) {
   receive(ext_, frame(ext_.mac, {kClient, kVip, 40001, 80, 6, 0x10}));  // ACK, no flow
-  receive(ext_, frame(ext_.mac, {kClient, kVip, 40002, 81}));           // no eligible real
   receive(ext_, frame(ext_.mac, {kClient, kVip, 40003, 82}));           // real not resolved
   EXPECT_EQ(drops(0, DropReason::kL4NotSyn), 1u);
-  EXPECT_EQ(drops(0, DropReason::kNoReal), 1u);
   EXPECT_EQ(drops(0, DropReason::kRealUnresolved), 1u);
   EXPECT_TRUE(drain(int_.tx).empty());
   receive(ext_, frame(ext_.mac, {kClient, kVip, 40004, 443}));  // no service: the kernel's
   EXPECT_EQ(drain(punt_).size(), 1u);
+}
+
+// No real takes new flows: a SYN is answered with a reset from the VIP, a datagram with ICMP port
+// unreachable quoting it; nothing reaches the inside.
+TEST_F(L4Test, NoRealUpRefusesWithResetOrUnreachable) {
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 40002, 81}));
+  Bytes rst = only(ext_.tx);
+  const uint8_t* ip = rst.data() + 14;
+  EXPECT_EQ(get16(ip + 2), 40);
+  EXPECT_TRUE(checksumValid(ip, 20));
+  EXPECT_EQ(get32(ip + 12), kVip);
+  EXPECT_EQ(get32(ip + 16), kClient);
+  EXPECT_EQ(get16(ip + 20), 81);
+  EXPECT_EQ(get16(ip + 22), 40002);
+  EXPECT_EQ(ip[33], 0x14);             // RST + ACK
+  EXPECT_EQ(get32(ip + 28), 1u);       // acknowledges the SYN (seq 0)
+  EXPECT_EQ(get16(ip + 36), l4Sum(ip, 40));
+  EXPECT_EQ(0, std::memcmp(rst.data(), kClientMac.bytes, 6));
+  EXPECT_EQ(l4_->service(2).refused.get(), 1u);
+
+  const Bytes sent = frame(ext_.mac, {kClient, kVip, 5000, 54, 17, 0, 12});
+  receive(ext_, sent);
+  Bytes icmp = only(ext_.tx);
+  ip = icmp.data() + 14;
+  ASSERT_EQ(get16(ip + 2), 20 + 8 + 28);
+  EXPECT_EQ(ip[9], 1);
+  EXPECT_EQ(get32(ip + 12), kVip);
+  EXPECT_EQ(get32(ip + 16), kClient);
+  EXPECT_EQ(ip[20], 3);  // destination unreachable
+  EXPECT_EQ(ip[21], 3);  // port unreachable
+  EXPECT_TRUE(checksumValid(ip + 20, 8 + 28));
+  EXPECT_EQ(0, std::memcmp(ip + 28 + 12, sent.data() + 14 + 12, 8)) << "quotes the datagram";
+  EXPECT_TRUE(drain(int_.tx).empty());
+}
+
+// A new generation of the services (a live change): the flows of a real that is gone are kept
+// or reset as the service says; flows of other reals never notice.
+TEST_F(L4Test, LiveChangeKeepsOrResetsFlowsOfAGoneReal) {
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 41000, 80}));
+  const Bytes a = only(int_.tx);
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 41001, 80}));
+  EXPECT_EQ(drain(int_.tx).size(), 1u);
+  const uint32_t real_of_a = get32(a.data() + 14 + 16);
+  const size_t gone = real_of_a == ipv4("192.0.2.11") ? 0 : 1;
+
+  auto next = std::make_unique<l4::Services>(std::vector<ServiceKey>{{kVip, 6, 80, 80, 0}});
+  next->port_self_ip = services_->port_self_ip;
+  next->timeouts = services_->timeouts;
+  next->list = std::move(services_->list);
+  next->list[0].reals[gone].gone = true;
+  next->list[0].any_gone = true;
+  ASSERT_TRUE(l4_->prepare(*next));
+  services_ptr_.store(next.get());
+
+  // keep (the default): the connection to the gone real goes on
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 41000, 80, 6, 0x10}));
+  EXPECT_EQ(drain(int_.tx).size(), 1u);
+
+  next->list[0].reset_gone = true;
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 41000, 80, 6, 0x10}));
+  EXPECT_TRUE(drain(int_.tx).empty());
+  const Bytes rst = only(ext_.tx);
+  EXPECT_EQ(rst[14 + 33], 0x04);  // RST to the client
+  EXPECT_EQ(l4_->service(0).resets.get(), 1u);
+  EXPECT_EQ(l4_->flows().connections(), 1u);  // the other connection is untouched
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 41000, 80, 6, 0x10}));
+  EXPECT_EQ(drops(0, DropReason::kL4NotSyn), 1u);  // the reset flow is gone
+  services_ptr_.store(nullptr);
+  services_ = std::move(next);
 }
 
 }  // namespace

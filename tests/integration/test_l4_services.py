@@ -1,6 +1,7 @@
 """L4 virtual services through the real vlbd in the lab: schedulers, SNAT automap and none, UDP,
 drained reals, counters, and the VIP answering ping."""
 import collections
+import pathlib
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from conftest import Vlbd, eventually, lab_config
 VIP = "203.0.113.10"
 REALS = ["192.0.2.11", "192.0.2.12", "192.0.2.13"]
 UDP_PORT = 5353
+UDP_ASK = str(pathlib.Path(__file__).with_name("udp_ask.py"))
 
 
 def services():
@@ -34,11 +36,17 @@ def services():
     ]
 
 
+def udp_server_listens(lab, host):
+    assert lab.run(host, ["ss", "-Hlun", f"sport = :{UDP_PORT}"]).stdout.strip(), f"{host}: not yet"
+
+
 @pytest.fixture(scope="module")
 def l4(lab):
     # A UDP server on every real that answers each datagram with the real's name.
     servers = [lab.popen(f"real{n}", ["socat", f"UDP4-RECVFROM:{UDP_PORT},fork,reuseaddr",
                                       f"SYSTEM:echo real{n}"]) for n in (1, 2, 3)]
+    for n in (1, 2, 3):  # listening before the first datagram, or it meets a port unreachable
+        eventually(lambda: udp_server_listens(lab, f"real{n}"), timeout=10)
     config = lab_config(lab.prefix)
     config["virtual_services"] = services()
     daemon = Vlbd(lab, config).start()
@@ -103,20 +111,20 @@ def test_source_hash_keeps_a_client_on_one_real(l4):
         assert len(answers) == 1, f"{host} was spread over {answers}"
 
 
-def test_service_without_eligible_real_drops_and_counts(l4):
-    before = l4.interface("ext")["drops"]["no_real"]
-    r = l4.lab.run("client1", ["curl", "-s", "--max-time", "2", f"http://{VIP}:84/"], check=False,
+def test_service_without_eligible_real_refuses_with_a_reset(l4):
+    before = service(l4, "nobody")["refused"]
+    r = l4.lab.run("client1", ["curl", "-s", "--max-time", "5", f"http://{VIP}:84/"], check=False,
                    timeout=10)
-    assert r.returncode != 0
-    assert l4.interface("ext")["drops"]["no_real"] > before
+    assert r.returncode == 7, "curl: connection refused at once (the appliance's reset)"
+    assert service(l4, "nobody")["refused"] > before
 
 
 def test_udp_both_ways_round_robin(l4):
     answers = collections.Counter()
     for i in range(6):
         # A fresh source port each time: each datagram is a new flow.
-        out = l4.lab.run("client1", ["socat", "-T2", "-", f"UDP4:{VIP}:{UDP_PORT},sourceport={40000 + i}"],
-                         input="ping\n", timeout=10).stdout.strip()
+        out = l4.lab.run("client1", ["/usr/bin/python3", UDP_ASK, VIP, str(UDP_PORT), str(40000 + i)],
+                         timeout=10).stdout.strip()
         answers[out] += 1
     assert answers == {"real1": 2, "real2": 2, "real3": 2}
     assert service(l4, "echo")["connections"] == 6
@@ -159,3 +167,23 @@ def test_snat_ports_are_reserved_from_the_kernel(l4):
     """The kernel's own connections from the self IPs must never pick a SNAT port."""
     reserved = l4.lab.run("lb", ["sysctl", "-n", "net.ipv4.ip_local_reserved_ports"]).stdout.strip()
     assert reserved == "1024-32767"
+
+
+def test_real_counters_add_up_to_the_service(l4):
+    s = service(l4, "web-rr")
+    reals = s["real_servers"]
+    for field in ("connections", "packets_in", "bytes_in", "packets_out", "bytes_out"):
+        assert sum(r[field] for r in reals) == s[field] > 0, field
+    assert all(r["state"] == "up" for r in reals)
+
+
+def test_connection_rates_are_sampled_per_service_and_real(l4):
+    # A burst of connections, then the one-second sample shows them as a rate.
+    for _ in range(10):
+        get(l4.lab, f"http://{VIP}/")
+
+    def rates_seen():
+        s = service(l4, "web-rr")
+        assert s["connections_per_second"] > 0
+        assert sum(r["connections_per_second"] for r in s["real_servers"]) > 0
+    eventually(rates_seen, timeout=3, interval=0.2)

@@ -98,7 +98,7 @@ class ControlSocketTest : public ::testing::Test {
   std::string path_;
   EventLoop loop_;
   CommandRegistry registry_ = registry();
-  ControlServer server_{loop_, registry_, std::chrono::milliseconds(50)};
+  ControlServer server_{loop_, registry_, std::chrono::milliseconds(50), std::chrono::milliseconds(150)};
 };
 
 TEST_F(ControlSocketTest, AnswersARequest) {
@@ -122,14 +122,88 @@ TEST_F(ControlSocketTest, ClosesOversizeRequestsWithoutAnswering) {
   EXPECT_EQ(readAll(fd), "");
 }
 
-TEST_F(ControlSocketTest, ClosesIdleConnectionsAfterTheTimeout) {
+TEST_F(ControlSocketTest, ClosesAnUnfinishedRequestAfterTheTimeout) {
   int fd = connectClient();
+  ASSERT_EQ(write(fd, "{\"comm", 6), 6);
   serve();
   EXPECT_EQ(server_.connectionCount(), 1u);
   std::this_thread::sleep_for(std::chrono::milliseconds(80));
   server_.expireIdle();
   EXPECT_EQ(server_.connectionCount(), 0u);
   close(fd);
+}
+
+TEST_F(ControlSocketTest, AnIdleSessionLivesUntilTheIdleTimeout) {
+  int fd = connectClient();
+  serve();
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  server_.expireIdle();
+  EXPECT_EQ(server_.connectionCount(), 1u) << "past the request timeout, within the idle one";
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server_.expireIdle();
+  EXPECT_EQ(server_.connectionCount(), 0u);
+  close(fd);
+}
+
+// A session: several requests on one connection, answered in order, one line each.
+TEST_F(ControlSocketTest, OneConnectionCarriesManyRequests) {
+  int fd = connectClient();
+  const std::string two = R"({"command": ["show", "interfaces", "a"]})" "\n"
+                          R"({"complete": "show int"})" "\n";
+  ASSERT_EQ(write(fd, two.data(), two.size()), ssize_t(two.size()));
+  std::string got;
+  char buf[4096];
+  for (int i = 0; i < 100 && std::count(got.begin(), got.end(), '\n') < 2; ++i) {
+    serve(1);
+    const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) got.append(buf, size_t(n));
+  }
+  const size_t eol = got.find('\n');
+  ASSERT_NE(eol, std::string::npos);
+  EXPECT_EQ(json::parse(got.substr(0, eol))["result"]["args"], json({"a"}));
+  EXPECT_EQ(json::parse(got.substr(eol + 1))["result"], json({"interfaces"}));
+  EXPECT_EQ(server_.connectionCount(), 1u) << "the session stays open";
+  close(fd);
+}
+
+TEST(CommandRegistry, RolesAreEnforcedWithTheReason) {
+  CommandRegistry r;
+  r.add("show x", "", [](const Words&) -> Result<json> { return json("x"); });
+  r.add("set", "", [](const Words&, Session&) -> Result<json> { return json("set"); }, Role::kAdmin);
+  Session op;
+  op.role = Role::kOperator, op.user = "olga", op.why_role = "group vlbops";
+  EXPECT_TRUE(r.dispatch({"show", "x"}, op).ok());
+  auto denied = r.dispatch({"set", "a"}, op);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error(),
+            "permission denied: \"set\" needs the admin role; olga is operator (group vlbops)");
+  Session nobody;
+  nobody.user = "eve", nobody.why_role = "neither in group vlbadmin nor in group vlbops";
+  EXPECT_EQ(r.dispatch({"show", "x"}, nobody).error(),
+            "permission denied: \"show x\" needs the operator role; eve is not admitted (neither in "
+            "group vlbadmin nor in group vlbops)");
+  EXPECT_EQ(r.complete({}, "s", op), std::vector<std::string>{"show"}) << "no admin words offered";
+}
+
+TEST(CommandRegistry, CompletesCommandWordsAndHandsArgumentsToTheCommand) {
+  CommandRegistry r;
+  r.add("show virtual-service", "", [](const Words&, Session&) -> Result<json> { return json(1); },
+        Role::kOperator,
+        [](const Words& args, const std::string& partial, const Session&) {
+          std::vector<std::string> out;
+          if (args.empty())
+            for (std::string name : {"owa", "lync", "web"})
+              if (name.rfind(partial, 0) == 0) out.push_back(name);
+          return out;
+        });
+  r.add("show virtual-services", "", [](const Words&) -> Result<json> { return json(2); });
+  Session admin;
+  admin.role = Role::kAdmin;
+  EXPECT_EQ(r.complete({"show"}, "vi", admin),
+            (std::vector<std::string>{"virtual-service", "virtual-services"}));
+  EXPECT_EQ(r.complete({"show", "virtual-service"}, "", admin),
+            (std::vector<std::string>{"lync", "owa", "web"}));
+  EXPECT_EQ(r.complete({"show", "virtual-service"}, "w", admin), (std::vector<std::string>{"web"}));
 }
 
 TEST_F(ControlSocketTest, HoldsAtMostTheCapAndServesTheRestLater) {
@@ -158,7 +232,7 @@ TEST(EalArguments, LabConfigBuildsAVdevPerPortWithoutHugepages) {
   EXPECT_TRUE(has("--no-shconf"));
   EXPECT_FALSE(has("--in-memory"));
   EXPECT_TRUE(has("-m512"));
-  EXPECT_TRUE(has("-l0-1"));
+  EXPECT_TRUE(has("--lcores=0-1"));
   EXPECT_TRUE(has("--vdev=net_af_packet0,iface=ext0"));
   EXPECT_TRUE(has("--vdev=net_af_packet1,iface=int0"));
   cfg->ports[0].devargs = "0000:03:00.0";
