@@ -1,0 +1,47 @@
+// ByteBuffer growth, compaction and accounting.
+#include "l7/proxy/byte_buffer.h"
+
+#include <cstring>
+
+namespace vlb::l7::proxy {
+
+void ByteBuffer::consume(size_t n) {
+  begin_ += n;
+  if (begin_ == end_) begin_ = end_ = 0;
+}
+
+char* ByteBuffer::reserve(size_t n) {
+  if (capacity_ - end_ >= n) return data_.get() + end_;
+  const size_t used = end_ - begin_;
+  if (begin_ > 0 && capacity_ - used >= n) {
+    std::memmove(data_.get(), data_.get() + begin_, used);  // offsets from begin stay valid
+    begin_ = 0;
+    end_ = used;
+    return data_.get() + end_;
+  }
+  size_t grown = capacity_ ? capacity_ * 2 : 4096;
+  while (grown < used + n) grown *= 2;
+  std::unique_ptr<char[]> bigger(new char[grown]);
+  if (used) std::memcpy(bigger.get(), data_.get() + begin_, used);
+  if (account_) account_->add(int64_t(grown) - int64_t(capacity_));
+  data_ = std::move(bigger);
+  capacity_ = grown;
+  begin_ = 0;
+  end_ = used;
+  return data_.get() + end_;
+}
+
+void ByteBuffer::append(std::string_view bytes) {
+  if (bytes.empty()) return;
+  std::memcpy(reserve(bytes.size()), bytes.data(), bytes.size());
+  commit(bytes.size());
+}
+
+void ByteBuffer::release(bool force) {
+  if (!data_ || (!force && !empty())) return;
+  if (account_) account_->add(-int64_t(capacity_));
+  data_.reset();
+  capacity_ = begin_ = end_ = 0;
+}
+
+}  // namespace vlb::l7::proxy

@@ -1,0 +1,60 @@
+// What the engine is started with: services (listeners) and the knobs every worker shares.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "l7/http/types.h"
+
+namespace vlb::l7::accesslog {
+class AccessLog;
+}
+
+namespace vlb::l7::proxy {
+
+class Director;
+
+using Millis = std::chrono::milliseconds;
+
+struct Timeouts {
+  Millis connect{5'000};         // upstream TCP connect (504 when it runs out)
+  Millis server{200'000};        // upstream inactivity while a request is in flight (504)
+  Millis client_idle{60'000};    // keep-alive: waiting for the next request's first byte
+  Millis client_header{30'000};  // reading one request head, from its first byte (408)
+  Millis tunnel{3'600'000};      // inactivity of an upgraded (WebSocket) connection
+  Millis upstream_idle{4'000};   // a pooled upstream connection unused this long is closed
+  Millis drain{10'000};          // stop(): how long in-flight requests may still finish
+};
+
+// One listener: (address, port), plain or TLS, and where its requests go.
+struct ServiceConfig {
+  std::string name;                 // for counters and the access log
+  std::string address;              // IPv4 or IPv6 literal
+  uint16_t port = 0;                // 0: the kernel picks one (Engine::port() tells which)
+  SSL_CTX* server_tls = nullptr;    // accept TLS with it when set (not owned, outlives the engine)
+  SSL_CTX* upstream_tls = nullptr;  // client context for Endpoint::tls reals (not owned)
+  Director* director = nullptr;     // required, not owned, thread-safe
+  bool transparent_source = false;  // connect to reals from the client's address (IP_TRANSPARENT)
+  // This service's connect/server/client/tunnel timeouts; unset: EngineConfig::timeouts.
+  // (upstream_idle and drain are the engine's in any case.)
+  std::optional<Timeouts> timeouts;
+  int backlog = 1024;
+};
+
+struct EngineConfig {
+  unsigned workers = 1;
+  std::vector<ServiceConfig> services;
+  Timeouts timeouts;
+  http::Limits limits;                  // max_body_bytes: 413 beyond (default 2 GiB)
+  uint32_t read_chunk = 16 * 1024;      // bytes read from a socket at a time
+  uint32_t high_water = 64 * 1024;      // stop reading a side while the other's output is above
+  uint32_t max_idle_per_endpoint = 64;  // pooled upstream connections kept per real, per worker
+  accesslog::AccessLog* access_log = nullptr;  // optional, not owned; slot = worker index
+};
+
+}  // namespace vlb::l7::proxy

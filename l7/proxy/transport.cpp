@@ -1,0 +1,89 @@
+// Transport: read/write over a plain socket or a non-blocking OpenSSL session.
+#include "l7/proxy/transport.h"
+
+#include <openssl/err.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace vlb::l7::proxy {
+
+void Transport::attach(int fd, SSL* ssl) {
+  close();
+  fd_ = fd;
+  ssl_ = ssl;
+  if (ssl_) {
+    SSL_set_fd(ssl_, fd_);
+    SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                           SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  }
+}
+
+void Transport::close() {
+  if (ssl_) {
+    if (SSL_is_init_finished(ssl_)) SSL_shutdown(ssl_);  // one try; we do not wait for the peer
+    SSL_free(ssl_);
+    ssl_ = nullptr;
+    ERR_clear_error();
+  }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  read_wants_write_ = write_wants_read_ = false;
+}
+
+IoResult Transport::sslResult(int ret, bool reading) {
+  const int err = SSL_get_error(ssl_, ret);
+  bool& other = reading ? read_wants_write_ : write_wants_read_;
+  switch (err) {
+    case SSL_ERROR_WANT_READ:
+      other = !reading;
+      return {IoStatus::kWouldBlock, 0};
+    case SSL_ERROR_WANT_WRITE:
+      other = reading;
+      return {IoStatus::kWouldBlock, 0};
+    case SSL_ERROR_ZERO_RETURN:
+      return {IoStatus::kEof, 0};
+    default:
+      if (!SSL_is_init_finished(ssl_)) handshake_failed_ = true;
+      ERR_clear_error();
+      return {IoStatus::kError, 0};
+  }
+}
+
+IoResult Transport::read(char* dst, size_t cap) {
+  if (ssl_) {
+    read_wants_write_ = false;
+    size_t got = 0;
+    const int ret = SSL_read_ex(ssl_, dst, cap, &got);
+    if (ret == 1) return {IoStatus::kOk, got};
+    return sslResult(ret, true);
+  }
+  while (true) {
+    const ssize_t n = ::recv(fd_, dst, cap, 0);
+    if (n > 0) return {IoStatus::kOk, size_t(n)};
+    if (n == 0) return {IoStatus::kEof, 0};
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return {IoStatus::kWouldBlock, 0};
+    return {IoStatus::kError, 0};
+  }
+}
+
+IoResult Transport::write(std::string_view src) {
+  if (ssl_) {
+    write_wants_read_ = false;
+    size_t put = 0;
+    const int ret = SSL_write_ex(ssl_, src.data(), src.size(), &put);
+    if (ret == 1) return {IoStatus::kOk, put};
+    return sslResult(ret, false);
+  }
+  while (true) {
+    const ssize_t n = ::send(fd_, src.data(), src.size(), MSG_NOSIGNAL);
+    if (n >= 0) return {IoStatus::kOk, size_t(n)};
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return {IoStatus::kWouldBlock, 0};
+    return {IoStatus::kError, 0};
+  }
+}
+
+}  // namespace vlb::l7::proxy

@@ -1,0 +1,54 @@
+// A non-blocking stream socket, plain or TLS. With TLS, SSL_read/SSL_write drive the handshake
+// too, and each remembers whether OpenSSL needs the *other* readiness to go on (WANT_WRITE while
+// reading, WANT_READ while writing), which the owner adds to its epoll interest.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace vlb::l7::proxy {
+
+enum class IoStatus : uint8_t { kOk, kWouldBlock, kEof, kError };
+
+struct IoResult {
+  IoStatus status = IoStatus::kOk;
+  size_t bytes = 0;
+};
+
+class Transport {
+ public:
+  Transport() = default;
+  ~Transport() { close(); }
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Takes ownership of `fd` and `ssl` (null for plain). The SSL gets the fd and the modes that keep
+  // idle connections small and writes retryable from a moving buffer.
+  void attach(int fd, SSL* ssl);
+  void close();  // best-effort TLS close_notify, then close(2)
+  bool open() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+  SSL* ssl() const { return ssl_; }
+
+  IoResult read(char* dst, size_t cap);
+  IoResult write(std::string_view src);
+
+  // TLS needs the socket writable to make progress on a read, or readable for a write.
+  bool readWantsWrite() const { return read_wants_write_; }
+  bool writeWantsRead() const { return write_wants_read_; }
+  bool handshakeFailed() const { return handshake_failed_; }
+
+ private:
+  IoResult sslResult(int ret, bool reading);
+
+  int fd_ = -1;
+  SSL* ssl_ = nullptr;
+  bool read_wants_write_ = false;
+  bool write_wants_read_ = false;
+  bool handshake_failed_ = false;
+};
+
+}  // namespace vlb::l7::proxy

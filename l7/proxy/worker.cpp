@@ -1,0 +1,236 @@
+// The worker's epoll loop: accept, dispatch, timers, deferred frees, draining on stop.
+#include "l7/proxy/worker.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "l7/proxy/session.h"
+#include "l7/proxy/socket_util.h"
+
+namespace vlb::l7::proxy {
+
+int64_t monotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t monotonicUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Worker::Listener : EventHandler {
+  Listener(Worker& w, ServiceRuntime& s) : worker(w), service(s) {}
+  ~Listener() override {
+    if (fd >= 0) ::close(fd);
+  }
+  void onEvents(uint32_t) override { worker.accept(*this); }
+  Worker& worker;
+  ServiceRuntime& service;
+  int fd = -1;
+};
+
+struct Worker::Waker : EventHandler {
+  void onEvents(uint32_t) override {}  // the loop checks stop_ after every batch
+};
+
+Worker::Worker(unsigned index, const EngineConfig& config, std::vector<ServiceRuntime> services)
+    : index_(index),
+      config_(config),
+      services_(std::move(services)),
+      pool_(*this, config.max_idle_per_endpoint) {}
+
+Worker::~Worker() {
+  join();
+  listeners_.clear();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  if (epfd_ >= 0) ::close(epfd_);
+}
+
+Status Worker::open() {
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epfd_ < 0 || wake_fd_ < 0)
+    return fail("l7 worker " + std::to_string(index_) + ": epoll/eventfd: " + std::strerror(errno));
+  waker_ = std::make_unique<Waker>();
+  watch(wake_fd_, waker_.get(), EPOLLIN);
+  for (ServiceRuntime& s : services_) {
+    auto fd = openListener("service '" + s.config->name + "'", s.address, s.config->backlog);
+    if (!fd) return fail(fd.error());
+    auto l = std::make_unique<Listener>(*this, s);
+    l->fd = *fd;
+    watch(l->fd, l.get(), EPOLLIN);
+    listeners_.push_back(std::move(l));
+  }
+  return Ok{};
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Worker::requestStop() {
+  stop_.store(true);
+  const uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof one);
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::watch(int fd, EventHandler* h, uint32_t events) {
+  if (h->registered && h->registered_events == events) return;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = h;
+  if (epoll_ctl(epfd_, h->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) == 0) {
+    h->registered = true;
+    h->registered_events = events;
+  }
+}
+
+void Worker::unwatch(int fd, EventHandler* h) {
+  if (!h->registered) return;
+  epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+  h->registered = false;
+  h->registered_events = 0;
+}
+
+void Worker::retire(EventHandler* h) {
+  if (h->dead) return;
+  h->dead = true;
+  retired_.push_back(h);
+}
+
+std::unique_ptr<http::ResponseParser> Worker::borrowResponseParser() {
+  if (spare_parsers_.empty()) return std::make_unique<http::ResponseParser>(config_.limits);
+  auto p = std::move(spare_parsers_.back());
+  spare_parsers_.pop_back();
+  return p;
+}
+
+void Worker::returnResponseParser(std::unique_ptr<http::ResponseParser> p) {
+  if (spare_parsers_.size() < 256) spare_parsers_.push_back(std::move(p));
+}
+
+std::unique_ptr<http::RequestParser> Worker::borrowRequestParser() {
+  if (spare_request_parsers_.empty()) return std::make_unique<http::RequestParser>(config_.limits);
+  auto p = std::move(spare_request_parsers_.back());
+  spare_request_parsers_.pop_back();
+  return p;
+}
+
+void Worker::returnRequestParser(std::unique_ptr<http::RequestParser> p) {
+  p->reset();
+  if (spare_request_parsers_.size() < 256) spare_request_parsers_.push_back(std::move(p));
+}
+
+void Worker::schedule(Session* s) { ready_.push_back(s); }
+
+void Worker::sessionClosed(Session* s) {
+  sessions_.erase(s);
+  clients_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Worker::accept(Listener& l) {
+  for (int i = 0; i < 64 && !draining_; ++i) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    const int fd =
+        accept4(l.fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;  // EAGAIN, or an error the next event retries (EMFILE...)
+    const int one = 1;   // responses leave in one write each; Nagle would only add delay
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_storage local{};
+    len = sizeof local;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
+    SSL* ssl = nullptr;
+    if (l.service.config->server_tls) {
+      ssl = SSL_new(l.service.config->server_tls);
+      if (!ssl) {
+        ::close(fd);
+        continue;
+      }
+      SSL_set_accept_state(ssl);
+    }
+    auto* s = new Session(*this, l.service, fd, ssl, peer, local);
+    sessions_.insert(s);
+    clients_.fetch_add(1, std::memory_order_relaxed);
+    s->begin();
+  }
+}
+
+void Worker::runReady() {
+  std::vector<Session*> batch;
+  batch.swap(ready_);
+  for (Session* s : batch)
+    if (!s->dead) s->pump();
+}
+
+void Worker::freeRetired() {
+  std::erase_if(ready_, [](Session* s) { return s->dead; });
+  std::vector<EventHandler*> batch;
+  batch.swap(retired_);
+  for (EventHandler* h : batch) delete h;
+}
+
+void Worker::beginDrain() {
+  draining_ = true;
+  drain_deadline_ = now_ms_ + config_.timeouts.drain.count();
+  for (auto& l : listeners_) unwatch(l->fd, l.get());
+  listeners_.clear();
+  pool_.closeAll();
+  std::vector<Session*> all(sessions_.begin(), sessions_.end());
+  for (Session* s : all) s->onDrain();
+}
+
+void Worker::run() {
+  sigset_t pipe_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);  // OpenSSL writes with write(2): a reset peer must not kill us
+  pthread_sigmask(SIG_BLOCK, &pipe_set, nullptr);
+  constexpr int kBatch = 64;
+  epoll_event events[kBatch];
+  now_ms_ = monotonicMs();
+  while (true) {
+    int timeout = 1000;
+    if (!ready_.empty()) {
+      timeout = 0;
+    } else {
+      const int64_t next = timers_.next();
+      if (next != TimerTarget::kNever) timeout = int(std::clamp<int64_t>(next - now_ms_, 0, 1000));
+    }
+    const int n = epoll_wait(epfd_, events, kBatch, timeout);
+    now_ms_ = monotonicMs();
+    for (int i = 0; i < n; ++i) {
+      auto* h = static_cast<EventHandler*>(events[i].data.ptr);
+      if (!h->dead) h->onEvents(events[i].events);
+    }
+    runReady();
+    timers_.expire(now_ms_);
+    freeRetired();
+    pooled_.store(pool_.idleCount(), std::memory_order_relaxed);
+    if (stop_.load() && !draining_) beginDrain();
+    if (draining_ && (sessions_.empty() || now_ms_ >= drain_deadline_)) break;
+  }
+  std::vector<Session*> all(sessions_.begin(), sessions_.end());
+  for (Session* s : all) s->abort();
+  pool_.closeAll();
+  freeRetired();
+  pooled_.store(0, std::memory_order_relaxed);
+}
+
+}  // namespace vlb::l7::proxy

@@ -1,0 +1,108 @@
+// One L7 worker thread: an epoll loop with its own SO_REUSEPORT listener per service, the client
+// sessions it accepted, its upstream pool, its timers and its buffer account. Nothing in here is
+// shared with other workers except the counters (atomics) and the directors (thread-safe).
+#pragma once
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "l7/http/request_parser.h"
+#include "l7/http/response_parser.h"
+#include "l7/proxy/byte_buffer.h"
+#include "l7/proxy/config.h"
+#include "l7/proxy/counters.h"
+#include "l7/proxy/event_handler.h"
+#include "l7/proxy/upstream.h"
+#include "mgmt/common/result.h"
+
+namespace vlb::l7::proxy {
+
+class Session;
+
+// A service as the workers see it.
+struct ServiceRuntime {
+  const ServiceConfig* config = nullptr;
+  ServiceCounters* counters = nullptr;
+  sockaddr_storage address{};  // with the bound port
+};
+
+class Worker {
+ public:
+  Worker(unsigned index, const EngineConfig& config, std::vector<ServiceRuntime> services);
+  ~Worker();
+
+  // Creates the epoll set and this worker's listeners (services[i] on its bound port).
+  Status open();
+  void start();
+  void requestStop();  // any thread
+  void join();
+
+  // For sessions and upstream connections, on this worker's thread.
+  int64_t now() const { return now_ms_; }
+  unsigned index() const { return index_; }
+  const EngineConfig& config() const { return config_; }
+  TimerQueue& timers() { return timers_; }
+  UpstreamPool& pool() { return pool_; }
+  BufferAccount& buffers() { return buffers_; }  // read from any thread too (atomics)
+  bool draining() const { return draining_; }
+  void watch(int fd, EventHandler* h, uint32_t events);
+  void unwatch(int fd, EventHandler* h);
+  void retire(EventHandler* h);    // delete after the current batch
+  void schedule(Session* s);       // pump again on the next turn (work left over)
+  void sessionClosed(Session* s);  // unlink; the session retires itself
+  // Pools of parsers (each holds a field array) so that idle sessions need none.
+  std::unique_ptr<http::ResponseParser> borrowResponseParser();
+  void returnResponseParser(std::unique_ptr<http::ResponseParser> p);
+  std::unique_ptr<http::RequestParser> borrowRequestParser();
+  void returnRequestParser(std::unique_ptr<http::RequestParser> p);
+  void upstreamOpened() { upstreams_.fetch_add(1, std::memory_order_relaxed); }
+  void upstreamClosed() { upstreams_.fetch_sub(1, std::memory_order_relaxed); }
+
+  // Any thread.
+  uint64_t clientConnections() const { return clients_.load(std::memory_order_relaxed); }
+  uint64_t upstreamConnections() const { return upstreams_.load(std::memory_order_relaxed); }
+  uint64_t pooledConnections() const { return pooled_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Listener;
+  struct Waker;
+  void run();
+  void accept(Listener& l);
+  void beginDrain();
+  void runReady();
+  void freeRetired();
+
+  unsigned index_;
+  const EngineConfig& config_;
+  std::vector<ServiceRuntime> services_;
+  int epfd_ = -1;
+  int wake_fd_ = -1;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::unique_ptr<Waker> waker_;
+  std::unordered_set<Session*> sessions_;
+  std::vector<Session*> ready_;
+  std::vector<std::unique_ptr<http::ResponseParser>> spare_parsers_;
+  std::vector<std::unique_ptr<http::RequestParser>> spare_request_parsers_;
+  std::vector<EventHandler*> retired_;
+  TimerQueue timers_;
+  UpstreamPool pool_;
+  BufferAccount buffers_;
+  int64_t now_ms_ = 0;
+  bool draining_ = false;
+  int64_t drain_deadline_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> clients_{0}, upstreams_{0}, pooled_{0};
+  std::thread thread_;
+};
+
+int64_t monotonicMs();
+int64_t monotonicUs();
+
+}  // namespace vlb::l7::proxy

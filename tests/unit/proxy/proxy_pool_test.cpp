@@ -1,0 +1,118 @@
+// Upstream connection reuse at its edges: a pooled connection the real closed under us is retried
+// once for idempotent requests and answered 502 otherwise; stop() lets an in-flight request
+// finish; pipelined requests are answered in order.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "proxy_test_util.h"
+
+namespace vlb::l7::proxy::testing {
+namespace {
+
+using PoolTest = ProxyFixture;
+
+// The first connection answers one request, then reads the next one and closes without a word
+// (the race where a server times out a keep-alive connection as a request arrives). Later
+// connections echo.
+TestUpstream::Handler closesAfterFirstAnswer(std::atomic<int>* connections) {
+  return [connections](Conn& c, TestUpstream& up) {
+    if (connections->fetch_add(1) > 0) {
+      echoHandler(c, up);
+      return;
+    }
+    Request r;
+    if (!readRequest(c, &r)) return;
+    up.record(r);
+    c.sendAll("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+    if (readRequest(c, &r)) ::shutdown(c.fd, SHUT_RDWR);
+  };
+}
+
+TEST_F(PoolTest, StaleConnectionIsRetriedOnceForAnIdempotentRequest) {
+  std::atomic<int> connections{0};
+  TestUpstream& up = makeUpstream(closesAfterFirstAnswer(&connections));
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn c = connectTo(proxy_port);
+  Response r;
+  ASSERT_TRUE(c.sendAll("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  EXPECT_EQ(r.body, "first");
+  ASSERT_TRUE(c.sendAll("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(up.accepts(), 2);
+  EXPECT_EQ(director.real.retries.load(), 1u);
+  EXPECT_EQ(director.started.load(), 2);
+  EXPECT_EQ(director.ended.load(), 2);
+}
+
+TEST_F(PoolTest, StaleConnectionIs502ForAPost) {
+  std::atomic<int> connections{0};
+  TestUpstream& up = makeUpstream(closesAfterFirstAnswer(&connections));
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn c = connectTo(proxy_port);
+  Response r;
+  ASSERT_TRUE(c.sendAll("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  ASSERT_TRUE(c.sendAll("POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"));
+  ASSERT_TRUE(readResponse(c, &r, "POST"));
+  EXPECT_EQ(r.status, 502);  // it may have been processed: never sent twice
+  EXPECT_EQ(up.accepts(), 1);
+  EXPECT_EQ(director.real.retries.load(), 0u);
+}
+
+TEST_F(PoolTest, StopLetsTheInFlightRequestFinish) {
+  std::promise<void> received;
+  std::future<void> request_at_real = received.get_future();
+  TestUpstream& up = makeUpstream([&received](Conn& c, TestUpstream& u) {
+    Request r;
+    if (!readRequest(c, &r)) return;
+    u.record(r);
+    received.set_value();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a slow real (the behaviour)
+    c.sendAll("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+  });
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn idle = connectTo(proxy_port);  // an idle keep-alive client: closed at once by stop()
+  Conn c = connectTo(proxy_port);
+  ASSERT_TRUE(c.sendAll("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_EQ(request_at_real.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  std::thread stopper([this] { engine.stop(); });
+  Response r;
+  const bool got = readResponse(c, &r);
+  stopper.join();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "done");
+  EXPECT_EQ(r.fields["connection"], "close");  // draining: no keep-alive
+  EXPECT_FALSE(idle.readMore());
+}
+
+TEST_F(PoolTest, PipelinedRequestsAreAnsweredInOrder) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn c = connectTo(proxy_port);
+  ASSERT_TRUE(
+      c.sendAll("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\none"
+                "POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\ntwo"
+                "GET /c HTTP/1.1\r\nHost: a\r\n\r\n"));
+  for (const char* expected : {"one", "two", ""}) {
+    Response r;
+    ASSERT_TRUE(readResponse(c, &r));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, expected);
+  }
+  EXPECT_EQ(up.requests().size(), 3u);
+}
+
+}  // namespace
+}  // namespace vlb::l7::proxy::testing

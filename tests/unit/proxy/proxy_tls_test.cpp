@@ -1,0 +1,184 @@
+// TLS: termination with a self-signed SSL_CTX built here, re-encryption to a TLS real with the
+// SNI the director asks for, keep-alive reuse of TLS upstream connections, and the access log
+// lines (parsed back) carrying the TLS version and cipher.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "l7/accesslog/access_log.h"
+#include "l7/accesslog/line_format.h"
+#include "proxy_test_util.h"
+
+namespace vlb::l7::proxy::testing {
+namespace {
+
+// A server context with a fresh P-256 key and a self-signed certificate for `cn`.
+SSL_CTX* selfSignedServer(const char* cn) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* x = X509_new();
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+  X509_gmtime_adj(X509_getm_notBefore(x), 0);
+  X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+  X509_set_pubkey(x, key);
+  X509_NAME* name = X509_get_subject_name(x);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
+                             -1, -1, 0);
+  X509_set_issuer_name(x, name);
+  X509_sign(x, key, EVP_sha256());
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  SSL_CTX_use_certificate(ctx, x);
+  SSL_CTX_use_PrivateKey(ctx, key);
+  X509_free(x);
+  EVP_PKEY_free(key);
+  return ctx;
+}
+
+struct TlsTest : ProxyFixture {
+  void SetUp() override {
+    server_ctx = selfSignedServer("vip.example.test");
+    real_ctx = selfSignedServer("real.example.test");
+    client_ctx = SSL_CTX_new(TLS_client_method());  // the test trusts what it built
+    char dir[] = "/tmp/vlb-proxy-tls-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    log_dir = dir;
+    log_path = log_dir + "/access.log";
+    accesslog::AccessLogOptions o;
+    auto log = accesslog::AccessLog::open(log_path, o);
+    ASSERT_TRUE(log.ok()) << log.error();
+    access_log = std::move(*log);
+  }
+  void TearDown() override {
+    ProxyFixture::TearDown();
+    access_log.reset();
+    std::filesystem::remove_all(log_dir);
+    SSL_CTX_free(server_ctx);
+    SSL_CTX_free(real_ctx);
+    SSL_CTX_free(client_ctx);
+  }
+  Conn tlsConnect(const char* sni) {
+    Conn c = connectTo(proxy_port);
+    c.ssl = SSL_new(client_ctx);
+    SSL_set_fd(c.ssl, c.fd);
+    SSL_set_tlsext_host_name(c.ssl, sni);
+    EXPECT_EQ(SSL_connect(c.ssl), 1);
+    return c;
+  }
+  std::vector<std::map<std::string, std::string>> logLines() {
+    access_log->flush();
+    std::ifstream in(log_path);
+    std::vector<std::map<std::string, std::string>> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(accesslog::parseLine(line));
+    return lines;
+  }
+  SSL_CTX* server_ctx = nullptr;
+  SSL_CTX* real_ctx = nullptr;
+  SSL_CTX* client_ctx = nullptr;
+  std::string log_dir, log_path;
+  std::unique_ptr<accesslog::AccessLog> access_log;
+};
+
+TEST_F(TlsTest, TerminatesTlsAndForwardsPlain) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  EngineConfig config;
+  ServiceConfig s;
+  s.name = "owa";
+  s.address = "127.0.0.1";
+  s.server_tls = server_ctx;
+  config.services.push_back(s);
+  config.access_log = access_log.get();
+  startProxy(director, config);
+  Conn c = tlsConnect("vip.example.test");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(
+        c.sendAll("POST /owa/x HTTP/1.1\r\nHost: vip.example.test\r\n"
+                  "Content-Length: 3\r\n\r\nabc"));
+    Response r;
+    ASSERT_TRUE(readResponse(c, &r, "POST"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "abc");
+  }
+  ASSERT_EQ(up.requests().size(), 3u);
+  EXPECT_EQ(up.requests()[0].fields.at("x-forwarded-proto"), "https");
+  EXPECT_EQ(up.accepts(), 1);
+  const auto lines = logLines();
+  ASSERT_EQ(lines.size(), 3u);
+  const auto& l = lines[0];
+  EXPECT_EQ(l.at("service"), "owa");
+  EXPECT_EQ(l.at("method"), "POST");
+  EXPECT_EQ(l.at("path"), "/owa/x");
+  EXPECT_EQ(l.at("host"), "vip.example.test");
+  EXPECT_EQ(l.at("status"), "200");
+  EXPECT_EQ(l.at("real"), "real7");
+  EXPECT_EQ(l.at("persist"), "hit");
+  EXPECT_EQ(l.at("tls"), "TLSv1.3");
+  EXPECT_EQ(l.at("cipher").substr(0, 4), "TLS_");
+  EXPECT_EQ(l.at("client").substr(0, 10), "127.0.0.1:");
+  EXPECT_EQ(l.at("vip"), "127.0.0.1:" + std::to_string(proxy_port));
+  EXPECT_EQ(l.at("bytes_in"), "70");  // head (67) and body (3)
+  EXPECT_NE(l.at("upstream_ms"), "-");
+}
+
+TEST_F(TlsTest, ReencryptsToTheRealWithTheDirectorsSni) {
+  std::mutex mu;
+  std::vector<std::string> snis;
+  SSL_CTX* real_ctx_copy = real_ctx;
+  TestUpstream& up = makeUpstream([&, real_ctx_copy](Conn& c, TestUpstream& u) {
+    c.ssl = SSL_new(real_ctx_copy);
+    SSL_set_fd(c.ssl, c.fd);
+    if (SSL_accept(c.ssl) != 1) return;
+    const char* sni = SSL_get_servername(c.ssl, TLSEXT_NAMETYPE_host_name);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      snis.push_back(sni ? sni : "");
+    }
+    echoHandler(c, u);
+  });
+  TestDirector& director = makeDirector(up.port(), true, "real.example.test");
+  EngineConfig config;
+  ServiceConfig s;
+  s.name = "reencrypt";
+  s.address = "127.0.0.1";
+  s.server_tls = server_ctx;
+  s.upstream_tls = client_ctx;
+  config.services.push_back(s);
+  startProxy(director, config);
+  Conn c = tlsConnect("vip.example.test");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.sendAll("GET /a HTTP/1.1\r\nHost: vip.example.test\r\n\r\n"));
+    Response r;
+    ASSERT_TRUE(readResponse(c, &r));
+    EXPECT_EQ(r.status, 200);
+  }
+  EXPECT_EQ(up.accepts(), 1);  // the TLS upstream connection was kept and reused
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(snis.size(), 1u);
+  EXPECT_EQ(snis[0], "real.example.test");
+}
+
+TEST_F(TlsTest, PlainTextOnATlsListenerIsCountedAsAHandshakeError) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  EngineConfig config;
+  ServiceConfig s;
+  s.name = "tls";
+  s.address = "127.0.0.1";
+  s.server_tls = server_ctx;
+  config.services.push_back(s);
+  startProxy(director, config);
+  Conn c = connectTo(proxy_port);
+  ASSERT_TRUE(c.sendAll("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+  EXPECT_FALSE(c.readMore() && c.readMore());  // closed (an alert may come first)
+  EXPECT_EQ(engine.serviceCounters(0).tls_handshake_errors.load(), 1u);
+  EXPECT_EQ(up.accepts(), 0);
+}
+
+}  // namespace
+}  // namespace vlb::l7::proxy::testing
