@@ -1,67 +1,50 @@
-// vlbsh: the management shell, a thin client of vlbd's control API.
-#include <sys/socket.h>
-#include <sys/un.h>
+// vlbsh: the management shell, a client of vlbd's control API. One command from the command
+// line, a script (-c, -f), or an interactive session (no command words and a terminal, or -i).
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <boost/program_options.hpp>
-#include <nlohmann/json.hpp>
 
-#include "mgmt/shell/render.h"
+#include "mgmt/shell/control_session.h"
+#include "mgmt/shell/interactive.h"
+#include "mgmt/shell/script.h"
 
 namespace po = boost::program_options;
+using namespace vlb::shell;
 
 namespace {
 
 constexpr const char* kDefaultSocket = "/run/vlb/vlbd.sock";
 
-bool request(const std::string& path, const std::vector<std::string>& words, std::string* reply,
-             std::string* error) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) {
-    *error = "socket path too long: " + path;
-    return false;
+vlb::Result<std::string> readScript(const std::string& path) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+    return text.str();
   }
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    *error = "cannot reach vlbd at " + path + ": " + strerror(errno) + " (is vlbd running?)";
-    close(fd);
-    return false;
-  }
-  timeval tv{10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  const std::string line = nlohmann::ordered_json({{"command", words}}).dump() + "\n";
-  if (write(fd, line.data(), line.size()) != ssize_t(line.size())) {
-    *error = std::string("cannot send the request: ") + strerror(errno);
-    close(fd);
-    return false;
-  }
-  char buf[65536];
-  ssize_t n = 0;
-  while (reply->find('\n') == std::string::npos && (n = read(fd, buf, sizeof buf)) > 0)
-    reply->append(buf, size_t(n));
-  close(fd);
-  if (n < 0) {
-    *error = std::string("no answer from vlbd: ") + strerror(errno);
-    return false;
-  }
-  return true;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return vlb::fail("cannot read the script " + path);
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  po::options_description opts("vlbsh [options] COMMAND WORDS...\noptions");
+  po::options_description opts(
+      "vlbsh [options] [COMMAND WORDS...]\n"
+      "  no command words: an interactive session (on a terminal, or with -i)\noptions");
   opts.add_options()
       ("help,h", "show this help")
       ("socket,s", po::value<std::string>(), "vlbd's control socket (default $VLB_SOCKET or /run/vlb/vlbd.sock)")
-      ("json,j", "print the answer as JSON");
+      ("json,j", "print the answer as JSON")
+      ("command,c", po::value<std::string>(), "run these commands, separated by ';', and stop at the first error")
+      ("file,f", po::value<std::string>(), "run the commands in FILE, one a line ('-': standard input)")
+      ("interactive,i", "an interactive session even when standard input is not a terminal");
   po::options_description hidden;
   hidden.add_options()("words", po::value<std::vector<std::string>>(), "command words");
   po::options_description all;
@@ -74,34 +57,47 @@ int main(int argc, char** argv) {
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "vlbsh: " << e.what() << "\n";
-    return 2;
+    return kExitUsage;
   }
-  if (vm.count("help") || !vm.count("words")) {
+  const bool words = vm.count("words") > 0;
+  const int modes = int(words) + int(vm.count("command")) + int(vm.count("file")) + int(vm.count("interactive"));
+  const bool interactive = vm.count("interactive") || (modes == 0 && isatty(STDIN_FILENO));
+  if (vm.count("help") || modes > 1 || (modes == 0 && !interactive)) {
+    if (modes > 1) std::cerr << "vlbsh: give command words, -c, -f or -i, not several\n";
     std::cout << opts << "\ncommands: vlbsh help\n";
-    return vm.count("help") ? 0 : 2;
+    return vm.count("help") ? kExitOk : kExitUsage;
   }
   std::string socket_path = kDefaultSocket;
   if (const char* env = std::getenv("VLB_SOCKET")) socket_path = env;
   if (vm.count("socket")) socket_path = vm["socket"].as<std::string>();
+  OutputOptions output{vm.count("json") > 0};
+  ControlSession session(socket_path);
 
-  const auto words = vm["words"].as<std::vector<std::string>>();
-  std::string reply, error;
-  if (!request(socket_path, words, &reply, &error)) {
-    std::cerr << "vlbsh: " << error << "\n";
-    return 1;
+  if (interactive) return runInteractive(session, output);
+  if (words) {
+    const auto command = vm["words"].as<std::vector<std::string>>();
+    vlb::Status done = runCommand(session, command, output, std::cout);
+    if (!done) {
+      std::cerr << "vlbsh: " << done.error() << "\n";
+      return kExitRefused;
+    }
+    return kExitOk;
   }
-  auto doc = nlohmann::ordered_json::parse(reply, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    std::cerr << "vlbsh: vlbd sent an answer that is not JSON\n";
-    return 1;
+  vlb::Result<std::vector<ScriptCommand>> script = vlb::fail("");
+  if (vm.count("command")) {
+    script = parseCommandString(vm["command"].as<std::string>());
+  } else {
+    const std::string path = vm["file"].as<std::string>();
+    auto text = readScript(path);
+    if (!text) {
+      std::cerr << "vlbsh: " << text.error() << "\n";
+      return kExitUsage;
+    }
+    script = parseScriptFile(*text, path == "-" ? "stdin" : path);
   }
-  if (!doc.value("ok", false)) {
-    std::cerr << "vlbsh: " << doc.value("error", std::string("unknown error")) << "\n";
-    return 1;
+  if (!script) {
+    std::cerr << "vlbsh: " << script.error() << "\n";
+    return kExitUsage;
   }
-  if (vm.count("json"))
-    std::cout << doc["result"].dump(2) << "\n";
-  else
-    vlb::shell::render(std::cout, words, doc["result"]);
-  return 0;
+  return runScript(session, *script, output, std::cout, std::cerr);
 }

@@ -62,6 +62,18 @@ void renderTable(std::ostream& out, const json& rows) {
 }  // namespace
 
 void render(std::ostream& out, const std::vector<std::string>&, const json& result) {
+  // {"text": "..."}: printed verbatim (show running-config, compare); {"lines": [...]}: one each.
+  if (result.is_object() && result.size() == 1 && result.contains("text") && result["text"].is_string()) {
+    const auto& text = result["text"].get_ref<const std::string&>();
+    out << text;
+    if (!text.empty() && text.back() != '\n') out << "\n";
+    return;
+  }
+  if (result.is_object() && result.size() == 1 && result.contains("lines") && result["lines"].is_array()) {
+    for (const auto& line : result["lines"]) out << (line.is_string() ? line.get<std::string>() : line.dump()) << "\n";
+    return;
+  }
+  if (result.is_null()) return;  // a command with nothing to say (set, delete, commit)
   if (!result.is_object()) {
     out << result.dump(2) << "\n";
     return;
