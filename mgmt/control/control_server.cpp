@@ -226,7 +226,7 @@ std::string ControlServer::handleRequest(const std::string& line, Session& sessi
     reply = {{"ok", true}, {"result", *result}};
   else
     reply = {{"ok", false}, {"error", result.error()}};
-  if (editing_ && editing_(session)) reply["edit"] = true;
+  if (editing_) reply["candidate_changed"] = editing_(session);
   return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -3,8 +3,8 @@
 //   {"complete": "show virt"}            → {"ok": true, "result": ["virtual-service", …]}
 // A connection is a session (mgmt/control/session.h): it may send any number of requests, one
 // at a time, and keeps its candidate configuration between them; the peer's credentials decide
-// its role (mgmt/control/access.h). Replies carry "edit": true while the session's candidate
-// differs from the running configuration.
+// its role (mgmt/control/access.h). Replies carry "candidate_changed": true while the session's
+// candidate differs from the running configuration (vlbsh shows [edit] in its prompt).
 // Limits: a request is at most 64 KiB and must arrive whole within `timeout` (5 s) of its first
 // byte; an idle session is closed after `idle` (1 h); at most 64 connections are open at once
 // (the rest wait in the listen backlog). None of it can stall the control thread, which also
@@ -42,7 +42,7 @@ class ControlServer {
   std::string handleRequest(const std::string& line, Session& session) const;
   std::string handleRequest(const std::string& line) const;
 
-  // Whether a session's candidate differs from the running configuration ("edit" in replies).
+  // Whether a session's candidate differs from the running configuration (in every reply).
   void setEditing(std::function<bool(const Session&)> editing) { editing_ = std::move(editing); }
   // Called when a session ends (its candidate, locks, pending confirmations…).
   void setOnClose(std::function<void(Session&)> on_close) { on_close_ = std::move(on_close); }

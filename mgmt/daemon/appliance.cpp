@@ -38,7 +38,9 @@ int launchWorker(void* arg) { return static_cast<dp::Worker*>(arg)->run(); }
 
 }  // namespace
 
-Appliance::Appliance(config::Config cfg) : cfg_(std::move(cfg)) {}
+Appliance::Appliance(config::Config cfg, nlohmann::ordered_json doc,
+                     std::unique_ptr<revisions::RevisionStore> store)
+    : cfg_(std::move(cfg)), running_doc_(std::move(doc)), store_(std::move(store)) {}
 
 Appliance::~Appliance() { stop(); }
 
@@ -48,6 +50,7 @@ Status Appliance::start(const std::string& argv0) {
   if (st) st = startServices();
   if (st) st = startWorkers();
   if (st) st = startControl();
+  if (st) st = startL7();
   if (!st) stop();
   return st;
 }
@@ -190,7 +193,10 @@ Status Appliance::startControl() {
   if (raw_fd_ < 0) return fail(std::string("cannot open a raw IP socket: ") + strerror(errno));
   registerShowCommands();
   registerServiceCommands();
+  registerConfigCommands();
+  registerL7Commands();
   control_ = std::make_unique<ControlServer>(loop_, commands_);
+  control_->setEditing([this](const Session& s) { return candidateDiffers(s); });
   if (auto st = control_->listen(cfg_.control.socket); !st) return st;
 
   loop_.add(follower_->fd(), EPOLLIN, [this](uint32_t) { follower_->onReadable(); });
@@ -223,6 +229,7 @@ void Appliance::run() {
     // millisecond to look at the punt rings.
     loop_.runOnce(punted ? 0 : 1);
     control_->expireIdle();
+    expireConfirmedCommit();
     if (follower_->dirty() && std::chrono::steady_clock::now() - last_resync_ >= kResyncInterval)
       resyncKernel();
     resolveReals();
@@ -231,6 +238,7 @@ void Appliance::run() {
 }
 
 void Appliance::stop() {
+  stopL7();
   if (workers_running_) {
     stop_workers_.store(true);
     rte_eal_mp_wait_lcore();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,9 +26,13 @@
 #include "mgmt/daemon/event_loop.h"
 #include "mgmt/daemon/l4_compile.h"
 #include "mgmt/netlink/kernel_follower.h"
+#include "mgmt/revisions/revision_store.h"
 #include "mgmt/twin/kernel_twin.h"
 
 namespace vlb::mgmt {
+namespace l7 {
+class L7Runtime;  // mgmt/l7/l7_runtime.h
+}
 
 // Losses on the exception path, counted by the control thread.
 struct ExceptionCounters {
@@ -51,7 +56,10 @@ struct PortRuntime {
 
 class Appliance {
  public:
-  explicit Appliance(config::Config cfg);
+  // `doc`: the configuration as the JSON document it was parsed from; `store`: where commits are
+  // persisted (nullptr: they are not).
+  Appliance(config::Config cfg, nlohmann::ordered_json doc,
+            std::unique_ptr<revisions::RevisionStore> store);
   ~Appliance();
 
   // Brings everything up; on failure, what was started is stopped again.
@@ -76,6 +84,21 @@ class Appliance {
   Status syncVips(const config::Config& next);
   // Applies a whole new configuration live (ports and EAL settings need a restart).
   Status applyConfig(const config::Config& next);
+  // L7 services (l7_control.cpp): the proxy engine on kernel sockets, its TLS contexts, rules
+  // and pools, compiled from the config (mgmt/l7). Started after the L4 services, reconfigured
+  // live by applyConfig, stopped first.
+  Status startL7();
+  Status applyL7(const config::Config& next);
+  void stopL7();
+  void registerL7Commands();
+  // Configuration commands (config_commands.cpp): candidate per session, commit, rollback.
+  void registerConfigCommands();
+  bool candidateDiffers(const Session& session) const;
+  // Validates, applies live, persists: the new running configuration. Nothing changes on failure
+  // (except "applied, but not saved" when only the disk write failed).
+  Status commitDocument(const nlohmann::ordered_json& doc, const std::string& user,
+                        const std::string& comment);
+  void expireConfirmedCommit();
   void registerServiceCommands();
   // "up", "down" (health check), "disabled", "drain" or "removed".
   std::string realState(const std::string& service, const std::string& identity,
@@ -95,6 +118,11 @@ class Appliance {
   std::string interfaceName(int ifindex) const;
 
   config::Config cfg_;
+  nlohmann::ordered_json running_doc_;  // cfg_ as the JSON document the model edits
+  uint64_t revision_ = 1;               // running revision since start (for edit conflicts)
+  std::unique_ptr<revisions::RevisionStore> store_;  // nullptr: commits are not persisted
+  std::optional<std::chrono::steady_clock::time_point> confirm_deadline_;
+  nlohmann::ordered_json confirm_previous_;  // what a lapsed commit confirmed returns to
   bool eal_up_ = false;
   rte_mempool* pool_ = nullptr;
   std::vector<PortRuntime> ports_;
@@ -103,6 +131,7 @@ class Appliance {
   std::unique_ptr<dp::l4::Services> services_;  // the generation the datapath reads
   std::atomic<const dp::l4::Services*> published_services_{nullptr};
   DownReals down_reals_;  // from the health checks
+  std::shared_ptr<l7::L7Runtime> l7_;  // nullptr until startL7() (shared_ptr: an incomplete type here)
   // VIP text → (address, port index of the twin it is on); shared by services with one VIP.
   std::map<std::string, std::pair<config::IpAddress, size_t>> installed_vips_;
   std::vector<std::unique_ptr<dp::l4::Engine>> engines_;  // one per datapath lcore

@@ -49,6 +49,15 @@ size_t vipPort(const config::Config& cfg, const config::IpAddress& vip) {
 std::set<std::string> vipsOf(const config::Config& cfg) {
   std::set<std::string> out;
   for (const auto& vs : cfg.virtual_services) out.insert(vs.vip.text);
+  for (const auto& s : cfg.l7_services) out.insert(s.address.text);
+  return out;
+}
+
+// Every VIP with the name of a service using it (L4 and L7 services may share one).
+std::vector<std::pair<config::IpAddress, std::string>> vipList(const config::Config& cfg) {
+  std::vector<std::pair<config::IpAddress, std::string>> out;
+  for (const auto& vs : cfg.virtual_services) out.push_back({vs.vip, vs.name});
+  for (const auto& s : cfg.l7_services) out.push_back({s.address, s.name});
   return out;
 }
 
@@ -58,12 +67,12 @@ std::set<std::string> vipsOf(const config::Config& cfg) {
 // takes the service's ports before the kernel sees them.
 Status Appliance::syncVips(const config::Config& next) {
   const auto wanted = vipsOf(next);
-  for (const auto& vs : next.virtual_services) {
-    if (installed_vips_.count(vs.vip.text)) continue;
-    const size_t port = vipPort(next, vs.vip);
-    if (auto st = ports_[port].twin->addAddress({vs.vip, 32, vs.vip.text + "/32"}); !st)
-      return fail("virtual service \"" + vs.name + "\": " + st.error());
-    installed_vips_[vs.vip.text] = {vs.vip, port};
+  for (const auto& [vip, service] : vipList(next)) {
+    if (installed_vips_.count(vip.text)) continue;
+    const size_t port = vipPort(next, vip);
+    if (auto st = ports_[port].twin->addAddress({vip, 32, vip.text + "/32"}); !st)
+      return fail("service \"" + service + "\": " + st.error());
+    installed_vips_[vip.text] = {vip, port};
   }
   for (auto it = installed_vips_.begin(); it != installed_vips_.end();) {
     if (wanted.count(it->first)) {
@@ -104,6 +113,7 @@ Status Appliance::applyConfig(const config::Config& next) {
     return fail("datapath: changing connections or lcores needs a restart of vlbd");
   if (auto st = syncVips(next); !st) return st;
   if (auto st = publishServices(next); !st) return st;
+  if (auto st = applyL7(next); !st) return st;
   cfg_ = next;
   return Ok{};
 }

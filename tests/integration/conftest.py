@@ -123,9 +123,10 @@ def vlbsh_exe():
 class Vlbd:
     """vlbd running in the lab's lb namespace."""
 
-    def __init__(self, lab, config=None):
+    def __init__(self, lab, config=None, args=()):
         self.lab = lab
         self.config = config or lab_config(lab.prefix)
+        self.args = list(args)  # more vlbd options, e.g. ["--state-dir", DIR]
         self.socket = self.config["control"]["socket"]
         self.config_path = lab.state / "vlbd.json"
         self.log_path = lab.state / "vlbd.log"
@@ -134,7 +135,7 @@ class Vlbd:
     def start(self, ready_timeout=30):
         self.config_path.write_text(json.dumps(self.config, indent=1))
         with open(self.log_path, "w") as log:
-            self.proc = self.lab.popen("lb", [vlbd_exe(), "--config", str(self.config_path)],
+            self.proc = self.lab.popen("lb", [vlbd_exe(), "--config", str(self.config_path), *self.args],
                                        stdout=log, stderr=subprocess.STDOUT)
         _daemons.append(self)
         deadline = time.monotonic() + ready_timeout
