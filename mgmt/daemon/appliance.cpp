@@ -50,6 +50,7 @@ Status Appliance::start(const std::string& argv0) {
   if (st) st = startServices();
   if (st) st = startWorkers();
   if (st) st = startControl();
+  if (st) st = startHealth();
   if (st) st = startL7();
   if (!st) stop();
   return st;
@@ -195,6 +196,7 @@ Status Appliance::startControl() {
   registerServiceCommands();
   registerConfigCommands();
   registerL7Commands();
+  registerHealthCommands();
   control_ = std::make_unique<ControlServer>(loop_, commands_);
   control_->setEditing([this](const Session& s) { return candidateDiffers(s); });
   if (auto st = control_->listen(cfg_.control.socket); !st) return st;
@@ -239,6 +241,8 @@ void Appliance::run() {
 
 void Appliance::stop() {
   stopL7();
+  if (checker_) loop_.remove(checker_->fd());
+  checker_.reset();
   if (workers_running_) {
     stop_workers_.store(true);
     rte_eal_mp_wait_lcore();

@@ -18,6 +18,7 @@
 #include "datapath/fib/fib_plan.h"
 #include "datapath/fib/kernel_tables.h"
 #include "mgmt/daemon/l4_compile.h"
+#include "mgmt/health/health_checker.h"
 #include "datapath/l4/l4_services.h"
 #include "datapath/worker/worker.h"
 #include "mgmt/config/config.h"
@@ -91,6 +92,13 @@ class Appliance {
   Status applyL7(const config::Config& next);
   void stopL7();
   void registerL7Commands();
+  // Real-server checks (health_control.cpp) on the control thread; their verdicts feed down_reals_.
+  Status startHealth();
+  Status applyHealth(const config::Config& next);
+  void onHealthEvent(const health::HealthEvent& event);
+  void registerHealthCommands();
+  std::vector<health::RealCheck> checksOf(const config::Config& cfg,
+                                          std::map<health::RealKey, std::string>* names) const;
   // Configuration commands (config_commands.cpp): candidate per session, commit, rollback.
   void registerConfigCommands();
   bool candidateDiffers(const Session& session) const;
@@ -131,6 +139,8 @@ class Appliance {
   std::unique_ptr<dp::l4::Services> services_;  // the generation the datapath reads
   std::atomic<const dp::l4::Services*> published_services_{nullptr};
   DownReals down_reals_;  // from the health checks
+  std::unique_ptr<health::HealthChecker> checker_;
+  std::map<health::RealKey, std::string> health_names_;  // checked real → "service/identity"
   std::shared_ptr<l7::L7Runtime> l7_;  // nullptr until startL7() (shared_ptr: an incomplete type here)
   // VIP text → (address, port index of the twin it is on); shared by services with one VIP.
   std::map<std::string, std::pair<config::IpAddress, size_t>> installed_vips_;

@@ -111,10 +111,15 @@ Status Appliance::applyConfig(const config::Config& next) {
       return fail("port \"" + next.ports[i].name + "\": changing its device needs a restart of vlbd");
   if (next.datapath.connections != cfg_.datapath.connections || next.eal.lcores != cfg_.eal.lcores)
     return fail("datapath: changing connections or lcores needs a restart of vlbd");
+  for (const auto& c : checksOf(next, nullptr))
+    if (auto st = health::validateCheckSpec(c.spec, "virtual service \"" + c.real.service + "\" check");
+        !st)
+      return st;
   if (auto st = syncVips(next); !st) return st;
   if (auto st = publishServices(next); !st) return st;
   if (auto st = applyL7(next); !st) return st;
   cfg_ = next;
+  if (auto st = applyHealth(cfg_); !st) logLine("health checks not updated: " + st.error());
   return Ok{};
 }
 

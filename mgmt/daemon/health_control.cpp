@@ -1,0 +1,146 @@
+// The control thread's side of the real-server checks: the checks of every L4 service's reals
+// from the config (mgmt/health runs them on this thread's epoll), their verdicts turned into a new
+// generation of the services (a down real takes no new flows; its flows follow on_real_down), and
+// `show real-servers`.
+#include <sys/epoll.h>
+
+#include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/log.h"
+#include "mgmt/daemon/text.h"
+#include "mgmt/health/health_checker.h"
+
+namespace vlb::mgmt {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+health::CheckType typeOf(config::CheckType t) {
+  switch (t) {
+    case config::CheckType::kNone: return health::CheckType::kNone;
+    case config::CheckType::kIcmp: return health::CheckType::kIcmp;
+    case config::CheckType::kTcp: return health::CheckType::kTcp;
+    case config::CheckType::kHttp: return health::CheckType::kHttp;
+    case config::CheckType::kHttps: return health::CheckType::kHttps;
+  }
+  return health::CheckType::kTcp;
+}
+
+health::AdminState adminOf(const config::Real& r) {
+  if (!r.enabled && r.state == config::RealState::kEnabled) return health::AdminState::kDraining;
+  if (r.state == config::RealState::kDisabled) return health::AdminState::kDisabled;
+  if (r.state == config::RealState::kDrain) return health::AdminState::kDraining;
+  return health::AdminState::kEnabled;
+}
+
+// The self IP of the port whose subnet holds `real`: checks leave from it, through the twin.
+uint32_t sourceFor(const config::Config& cfg, const config::IpAddress& real) {
+  const int port = portOnSubnet(cfg, real);
+  if (port < 0) return 0;
+  for (const auto& a : cfg.ports[size_t(port)].addresses)
+    if (a.address.family == AF_INET && config::prefixContains(a, real)) return ipv4HostOrder(a.address);
+  return 0;
+}
+
+double secondsSince(health::TimePoint t) {
+  if (t.time_since_epoch().count() == 0) return 0;
+  return std::chrono::duration<double>(health::Clock::now() - t).count();
+}
+
+}  // namespace
+
+std::vector<health::RealCheck> Appliance::checksOf(const config::Config& cfg,
+                                                   std::map<health::RealKey, std::string>* names) const {
+  std::vector<health::RealCheck> out;
+  for (const auto& vs : cfg.virtual_services) {
+    if (!vs.check) continue;
+    const config::HealthCheck& c = *vs.check;
+    for (const auto& r : vs.reals) {
+      health::RealCheck rc;
+      rc.real = {vs.name, ipv4HostOrder(r.address), r.port ? r.port : vs.port_first};
+      rc.spec.type = typeOf(c.type);
+      rc.spec.port = c.port;
+      rc.spec.method = c.method == config::CheckMethod::kHead ? health::HttpMethod::kHead
+                                                              : health::HttpMethod::kGet;
+      rc.spec.path = c.url;
+      rc.spec.host = c.host;
+      rc.spec.expect.ranges.clear();
+      for (const auto& range : c.expect) rc.spec.expect.ranges.push_back({range.first, range.last});
+      rc.spec.body_pattern = c.body;
+      rc.spec.extra_header = c.header;
+      rc.spec.tls_verify = c.verify;
+      rc.spec.ca_file = c.ca_file;
+      rc.spec.source = sourceFor(cfg, r.address);
+      rc.spec.timing.interval = std::chrono::seconds(c.interval_s);
+      rc.spec.timing.timeout = std::chrono::seconds(c.timeout_s);
+      rc.spec.timing.rise = c.rise;
+      rc.spec.timing.fall = c.fall;
+      rc.admin = adminOf(r);
+      if (names) (*names)[rc.real] = vs.name + "/" + realIdentity(r);
+      out.push_back(std::move(rc));
+    }
+  }
+  return out;
+}
+
+Status Appliance::startHealth() {
+  auto checker = health::HealthChecker::create([this](const health::HealthEvent& e) { onHealthEvent(e); });
+  if (!checker) return fail("health checks: " + checker.error());
+  checker_ = std::move(*checker);
+  loop_.add(checker_->fd(), EPOLLIN, [this](uint32_t) { checker_->run(health::Clock::now()); });
+  return applyHealth(cfg_);
+}
+
+Status Appliance::applyHealth(const config::Config& next) {
+  if (!checker_) return Ok{};
+  std::map<health::RealKey, std::string> names;
+  const auto checks = checksOf(next, &names);
+  if (auto st = checker_->setChecks(checks, health::Clock::now()); !st) return st;
+  health_names_ = std::move(names);
+  // Reals no longer checked are no longer down.
+  DownReals still;
+  for (const auto& [key, name] : health_names_)
+    if (down_reals_.count(name)) still.insert(name);
+  down_reals_ = std::move(still);
+  return Ok{};
+}
+
+// A real changed state: the datapath gets a generation where a down real takes no new flows.
+void Appliance::onHealthEvent(const health::HealthEvent& e) {
+  logLine(e.text());
+  auto it = health_names_.find(e.real);
+  if (it == health_names_.end()) return;
+  const bool down = e.to == health::HealthState::kDown;
+  if (down == bool(down_reals_.count(it->second))) return;
+  if (down)
+    down_reals_.insert(it->second);
+  else
+    down_reals_.erase(it->second);
+  if (!services_) return;  // at start: startServices compiles with down_reals_
+  if (auto st = publishServices(cfg_); !st) logLine("health: cannot publish the services: " + st.error());
+}
+
+void Appliance::registerHealthCommands() {
+  commands_.add("show real-servers", "every checked real: state, last result, latency, since when",
+                [this](const Words& a) -> Result<json> {
+    if (!a.empty()) return fail("\"show real-servers\" takes no arguments");
+    json rows = json::array();
+    if (!checker_) return json{{"real_servers", rows}};
+    for (const auto& v : checker_->snapshot()) {
+      rows.push_back({{"service", v.real.service},
+                      {"real", ipv4Text(v.real.address) + ":" + std::to_string(v.real.port)},
+                      {"check", std::string(health::checkTypeName(v.type))},
+                      {"state", std::string(health::healthStateName(v.state))},
+                      {"admin", std::string(health::adminStateName(v.admin))},
+                      {"since_s", secondsSince(v.since)},
+                      {"last_result", std::string(health::reasonName(v.last_reason))},
+                      {"last_status", v.last_status},
+                      {"latency_ms", double(v.last_latency.count())},
+                      {"checks", v.checks},
+                      {"failed_checks", v.failed_checks},
+                      {"transitions", v.transitions}});
+    }
+    return json{{"real_servers", rows}};
+  });
+}
+
+}  // namespace vlb::mgmt
