@@ -7,6 +7,7 @@ import collections
 import json
 import shutil
 import socket
+import threading
 import subprocess
 import time
 
@@ -88,6 +89,49 @@ def test_commit_confirmed_reverts_unless_confirmed(appliance):
     time.sleep(4)  # past the 3 s the confirmed commit had: nothing may be rolled back now
     real3_reached()
     assert appliance.log_text().count("commit confirmed was not confirmed") == 1
+
+
+def test_a_hundred_commits_under_load_lose_no_request(appliance):
+    """Other services are added, changed and removed, and this one's weights change, while a
+    client fetches through it without pause: not one request fails."""
+    lab = appliance.lab
+    shell(appliance, f"set virtual-service shop vip {VIP} protocol tcp port 80 real 192.0.2.11:80; "
+                     "set virtual-service shop real 192.0.2.12:80; commit")
+    results = []
+    stop = threading.Event()
+
+    def load():
+        deadline = time.monotonic() + 120
+        while not stop.is_set() and time.monotonic() < deadline:
+            results.append(get(lab, f"http://{VIP}/"))
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    session = Session(appliance.socket)
+    try:
+        for i in range(100):
+            if i % 4 == 0:
+                edit = f"set virtual-service other{i} vip 203.0.113.21 protocol tcp port {1000 + i} " \
+                       "real 192.0.2.13:80"
+            elif i % 4 == 1:
+                edit = f"delete virtual-service other{i - 1}"
+            elif i % 4 == 2:
+                edit = f"set virtual-service shop real 192.0.2.11:80 weight {1 + i % 5}"
+            else:
+                edit = "set virtual-service shop scheduler " + ("wrr" if i % 8 == 3 else "rr")
+            assert session.ask(*edit.split())["ok"], edit
+            done = len(results)
+            reply = session.ask("commit")
+            assert reply["ok"] and reply["result"]["committed"], reply
+            # Paced by the load: at least one request completes after each commit.
+            deadline = time.monotonic() + 10
+            while len(results) <= done and time.monotonic() < deadline:
+                time.sleep(0.01)
+    finally:
+        stop.set()
+        loader.join(timeout=30)
+    failed = [r for r in results if r is None]
+    assert len(results) >= 100 and not failed, f"{len(failed)} of {len(results)} requests failed"
 
 
 def test_bad_edits_are_refused_with_the_reason_and_change_nothing(appliance):
