@@ -23,6 +23,8 @@ int Worker::run() {
   while (!setup_.stop->load(std::memory_order_relaxed)) {
     const unsigned handled = poll();
     rte_rcu_qsbr_quiescent(setup_.rcu, setup_.index);
+    polls_.add(1);
+    if (handled) busy_polls_.add(1);
     if (handled) {
       empty_polls = 0;
     } else if (setup_.idle_sleep_us && ++empty_polls > 64) {

@@ -61,6 +61,9 @@ class Worker {
   unsigned poll();
 
   const PortCounters& counters(size_t port_index) const { return counters_[port_index]; }
+  // Polls, and polls that found packets: their ratio is how busy the lcore is.
+  uint64_t polls() const { return polls_.get(); }
+  uint64_t busyPolls() const { return busy_polls_.get(); }
 
  private:
   // `steered`: the packets were handed over by another lcore (they stay here).
@@ -87,6 +90,7 @@ class Worker {
   uint8_t punt_in_[kBurst];  // ingress port index of each: the mbuf is not ours once queued
   uint16_t punt_count_ = 0;
   uint32_t now_ = 0;
+  Counter polls_, busy_polls_;
   uint64_t ms_per_tsc_q32_ = 0;  // milliseconds per TSC cycle, in 32.32 fixed point
 };
 

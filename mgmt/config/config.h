@@ -106,6 +106,8 @@ struct DatapathOptions {
 
 struct ControlOptions {
   std::string socket = "/run/vlb/vlbd.sock";
+  std::optional<IpAddress> metrics_address;  // Prometheus /metrics served here when set
+  uint16_t metrics_port = 9100;
 };
 
 struct Config {

@@ -112,8 +112,13 @@ void parseControl(FieldReader& top, ControlOptions& out) {
   const Json* v = top.object("control", Need::kOptional);
   if (v == nullptr) return;
   FieldReader r(*v, "control");
-  r.onlyFields({"socket"});
+  r.onlyFields({"socket", "metrics_address", "metrics_port"});
   r.text("socket", out.socket, Need::kOptional, checkSocketPath);
+  IpAddress metrics;
+  if (readIpv4Field(r, "metrics_address", Need::kOptional, metrics)) out.metrics_address = metrics;
+  unsigned port = out.metrics_port;
+  r.number("metrics_port", port, 1, 65535, NumberRule::kRange);
+  out.metrics_port = uint16_t(port);
   if (!r.ok()) top.adopt(fail(r.error()));
 }
 

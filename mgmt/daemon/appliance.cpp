@@ -51,6 +51,7 @@ Status Appliance::start(const std::string& argv0) {
   if (st) st = startWorkers();
   if (st) st = startControl();
   if (st) st = startHealth();
+  if (st) st = startMetrics();
   if (st) st = startL7();
   if (!st) stop();
   return st;
@@ -232,6 +233,7 @@ void Appliance::run() {
     loop_.runOnce(punted ? 0 : 1);
     control_->expireIdle();
     expireConfirmedCommit();
+    if (metrics_) metrics_->expireIdle();
     if (follower_->dirty() && std::chrono::steady_clock::now() - last_resync_ >= kResyncInterval)
       resyncKernel();
     resolveReals();
@@ -241,6 +243,7 @@ void Appliance::run() {
 
 void Appliance::stop() {
   stopL7();
+  metrics_.reset();
   if (checker_) loop_.remove(checker_->fd());
   checker_.reset();
   if (workers_running_) {

@@ -19,6 +19,7 @@
 #include "datapath/fib/kernel_tables.h"
 #include "mgmt/daemon/l4_compile.h"
 #include "mgmt/health/health_checker.h"
+#include "mgmt/metrics/metrics_server.h"
 #include "datapath/l4/l4_services.h"
 #include "datapath/worker/worker.h"
 #include "mgmt/config/config.h"
@@ -99,6 +100,9 @@ class Appliance {
   void registerHealthCommands();
   std::vector<health::RealCheck> checksOf(const config::Config& cfg,
                                           std::map<health::RealKey, std::string>* names) const;
+  // Prometheus metrics (metrics_control.cpp) when control.metrics_address is set.
+  Status startMetrics();
+  void fillMetrics(metrics::MetricsPage& page);
   // Configuration commands (config_commands.cpp): candidate per session, commit, rollback.
   void registerConfigCommands();
   bool candidateDiffers(const Session& session) const;
@@ -140,6 +144,8 @@ class Appliance {
   std::atomic<const dp::l4::Services*> published_services_{nullptr};
   DownReals down_reals_;  // from the health checks
   std::unique_ptr<health::HealthChecker> checker_;
+  std::unique_ptr<metrics::MetricsServer> metrics_;
+  std::vector<std::pair<uint64_t, uint64_t>> last_polls_;  // per lcore at the last scrape
   std::map<health::RealKey, std::string> health_names_;  // checked real → "service/identity"
   std::shared_ptr<l7::L7Runtime> l7_;  // nullptr until startL7() (shared_ptr: an incomplete type here)
   // VIP text → (address, port index of the twin it is on); shared by services with one VIP.

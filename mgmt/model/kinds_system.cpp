@@ -21,6 +21,8 @@ void registerSystem(Registry& r) {
   }}, "DPDK environment options"));
   r.add("control", object("control", {"control", {
       scalar("socket", Type::kPath, "The control API's UNIX socket"),
+      scalar("metrics_address", Type::kIpv4, "Serve Prometheus metrics (GET /metrics) on this address"),
+      scalar("metrics_port", Type::kPort, "The metrics port (9100)"),
   }}, "The control API"));
   r.add("datapath", object("datapath", {"datapath", {
       integer("mbufs", 1023, 1048575, "Packet buffers"),

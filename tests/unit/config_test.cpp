@@ -279,6 +279,11 @@ const BadCase kBadCases[] = {
      "e.g. \"0-1\")"},
     {"RelativeSocket", [](Json& j) { j["control"]["socket"] = "vlbd.sock"; },
      "control: field \"socket\": \"vlbd.sock\" is not an absolute path"},
+    {"BadMetricsAddress", [](Json& j) { j["control"]["metrics_address"] = "192.0.2.300"; },
+     "control: field \"metrics_address\": \"192.0.2.300\" is not an IP address (expected e.g. "
+     "192.0.2.1 or 2001:db8::1)"},
+    {"BadMetricsPort", [](Json& j) { j["control"]["metrics_port"] = 0; },
+     "control: field \"metrics_port\": 0 is not between 1 and 65535"},
     {"BadHostname", [](Json& j) { j["hostname"] = "-vlb.example"; },
      "field \"hostname\": \"-vlb.example\" is not a valid hostname (RFC 1123: labels of letters, "
      "digits and -)"},

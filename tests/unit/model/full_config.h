@@ -9,7 +9,7 @@ inline constexpr const char* kFullConfig = R"json({
              "default_gateway": "198.51.100.254"},
   "eal": {"no_huge": true, "no_pci": true, "in_memory": true, "file_prefix": "vlb", "memory_mb": 256,
           "lcores": "0-1", "extra_args": ["--log-level=8"]},
-  "control": {"socket": "/run/vlb/vlbd.sock"},
+  "control": {"socket": "/run/vlb/vlbd.sock", "metrics_address": "192.0.2.1", "metrics_port": 9100},
   "datapath": {"mbufs": 16383, "punt_ring_size": 1024, "idle_sleep_us": 50, "connections": 65536},
   "ports": [
     {"name": "ext", "role": "external", "devargs": "net_af_packet0,iface=ext0",

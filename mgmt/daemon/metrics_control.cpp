@@ -1,0 +1,108 @@
+// Prometheus metrics on the management address (control.metrics_address:metrics_port): the
+// datapath's per-port and per-drop-reason counters, per L4 service and real, lcore busy ratio,
+// real-server check states, and what the L7 runtime adds. Names vlb_*, base units, counters end
+// in _total; no client addresses as labels.
+#include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/log.h"
+#include "mgmt/daemon/text.h"
+
+namespace vlb::mgmt {
+
+Status Appliance::startMetrics() {
+  if (!cfg_.control.metrics_address) return Ok{};
+  metrics_ = std::make_unique<metrics::MetricsServer>(
+      loop_, [this](metrics::MetricsPage& page) { fillMetrics(page); });
+  return metrics_->listen(cfg_.control.metrics_address->text, cfg_.control.metrics_port);
+}
+
+void Appliance::fillMetrics(metrics::MetricsPage& page) {
+  auto& rx_packets = page.counter("port_rx_packets", "Packets received by a datapath port");
+  auto& rx_bytes = page.counter("port_rx_bytes", "Bytes received by a datapath port");
+  auto& tx_packets = page.counter("port_tx_packets", "Packets sent by a datapath port");
+  auto& tx_bytes = page.counter("port_tx_bytes", "Bytes sent by a datapath port");
+  auto& forwarded = page.counter("port_forwarded_packets", "Packets routed or translated by the datapath");
+  auto& punted = page.counter("port_punted_packets", "Packets handed to the kernel twin");
+  auto& drops = page.counter("port_dropped_packets", "Packets dropped by the datapath, by reason");
+  for (size_t p = 0; p < ports_.size(); ++p) {
+    const auto c = portCounters(p);
+    const metrics::Labels port{{"port", cfg_.ports[p].name}};
+    rx_packets.add(port, c.rx_packets);
+    rx_bytes.add(port, c.rx_bytes);
+    tx_packets.add(port, c.tx_packets);
+    tx_bytes.add(port, c.tx_bytes);
+    forwarded.add(port, c.forwarded);
+    punted.add(port, c.punted);
+    for (size_t r = 1; r < c.drops.size(); ++r)
+      drops.add({{"port", cfg_.ports[p].name}, {"reason", std::string(dp::dropReasonName(dp::DropReason(r)))}},
+                c.drops[r]);
+  }
+
+  auto& polls = page.counter("lcore_polls", "Polls of a datapath lcore");
+  auto& busy = page.counter("lcore_busy_polls", "Polls of a datapath lcore that found packets");
+  auto& ratio = page.gauge("lcore_busy_ratio", "Share of busy polls since the previous scrape");
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    const metrics::Labels lcore{{"lcore", std::to_string(worker_lcores_[i])}};
+    const uint64_t p = workers_[i]->polls(), b = workers_[i]->busyPolls();
+    polls.add(lcore, p);
+    busy.add(lcore, b);
+    if (last_polls_.size() <= i) last_polls_.resize(i + 1, {0, 0});
+    const auto [p0, b0] = last_polls_[i];
+    ratio.add(lcore, p > p0 ? double(b - b0) / double(p - p0) : 0.0);
+    last_polls_[i] = {p, b};
+  }
+
+  auto& svc_packets = page.counter("service_packets", "Packets of an L4 virtual service, by direction");
+  auto& svc_bytes = page.counter("service_bytes", "Bytes of an L4 virtual service, by direction");
+  auto& svc_conns = page.counter("service_connections", "Connections opened by an L4 virtual service");
+  auto& svc_active = page.gauge("service_active_connections", "Open connections of an L4 virtual service");
+  auto& svc_refused = page.counter("service_refused_connections", "New connections refused: no real up");
+  auto& real_conns = page.counter("real_connections", "Connections sent to a real server");
+  auto& real_active = page.gauge("real_active_connections", "Open connections to a real server");
+  auto& real_bytes = page.counter("real_bytes", "Bytes to and from a real server, by direction");
+  for (size_t i = 0; services_ && i < services_->list.size(); ++i) {
+    const dp::l4::Service& s = services_->list[i];
+    if (s.removed) continue;
+    uint64_t pin = 0, pout = 0, bin = 0, bout = 0, opened = 0, closed = 0, refused = 0;
+    for (const auto& e : engines_) {
+      const auto& c = e->service(i);
+      pin += c.packets_in.get(), pout += c.packets_out.get();
+      bin += c.bytes_in.get(), bout += c.bytes_out.get();
+      opened += c.opened.get(), closed += c.closed.get(), refused += c.refused.get();
+    }
+    svc_packets.add({{"service", s.name}, {"direction", "in"}}, pin);
+    svc_packets.add({{"service", s.name}, {"direction", "out"}}, pout);
+    svc_bytes.add({{"service", s.name}, {"direction", "in"}}, bin);
+    svc_bytes.add({{"service", s.name}, {"direction", "out"}}, bout);
+    svc_conns.add({{"service", s.name}}, opened);
+    svc_active.add({{"service", s.name}}, opened - closed);
+    svc_refused.add({{"service", s.name}}, refused);
+    for (size_t r = 0; r < s.reals.size(); ++r) {
+      if (s.reals[r].removed) continue;
+      uint64_t ro = 0, rc = 0, rbin = 0, rbout = 0;
+      for (const auto& e : engines_) {
+        const auto& c = e->real(i, r);
+        ro += c.opened.get(), rc += c.closed.get(), rbin += c.bytes_in.get(), rbout += c.bytes_out.get();
+      }
+      const std::string real = s.scheduler->identity(uint32_t(r));
+      real_conns.add({{"service", s.name}, {"real", real}}, ro);
+      real_active.add({{"service", s.name}, {"real", real}}, ro - rc);
+      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "in"}}, rbin);
+      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "out"}}, rbout);
+    }
+  }
+
+  if (checker_) {
+    auto& up = page.gauge("real_up", "1 when a real server's checks say it is up (or not yet known)");
+    auto& checks = page.counter("real_checks", "Checks run against a real server");
+    auto& failed = page.counter("real_failed_checks", "Checks of a real server that failed");
+    for (const auto& v : checker_->snapshot()) {
+      const metrics::Labels l{{"service", v.real.service},
+                              {"real", ipv4Text(v.real.address) + ":" + std::to_string(v.real.port)}};
+      up.add(l, int(v.state == health::HealthState::kUp || v.state == health::HealthState::kUnknown));
+      checks.add(l, v.checks);
+      failed.add(l, v.failed_checks);
+    }
+  }
+}
+
+}  // namespace vlb::mgmt
