@@ -198,6 +198,7 @@ Status Appliance::startControl() {
   registerConfigCommands();
   registerL7Commands();
   registerHealthCommands();
+  registerFlowCommands();
   control_ = std::make_unique<ControlServer>(loop_, commands_);
   control_->setEditing([this](const Session& s) { return candidateDiffers(s); });
   if (auto st = control_->listen(cfg_.control.socket); !st) return st;

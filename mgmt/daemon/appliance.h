@@ -100,6 +100,8 @@ class Appliance {
   void registerHealthCommands();
   std::vector<health::RealCheck> checksOf(const config::Config& cfg,
                                           std::map<health::RealKey, std::string>* names) const;
+  // show flows, test flow (flow_commands.cpp).
+  void registerFlowCommands();
   // Prometheus metrics (metrics_control.cpp) when control.metrics_address is set.
   Status startMetrics();
   void fillMetrics(metrics::MetricsPage& page);

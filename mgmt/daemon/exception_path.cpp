@@ -13,6 +13,7 @@
 
 #include "datapath/fib/fib_plan.h"
 #include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/log.h"
 
 namespace vlb::mgmt {
 namespace {
@@ -105,7 +106,7 @@ void Appliance::resyncKernel() {
   last_resync_ = std::chrono::steady_clock::now();
   auto tables = follower_->dump();
   if (!tables) {
-    std::fprintf(stderr, "vlbd: kernel tables: %s\n", tables.error().c_str());
+    logLine("kernel tables: " + tables.error());
     return;
   }
   tables_ = std::move(*tables);
@@ -115,7 +116,7 @@ void Appliance::resyncKernel() {
   std::string error;
   auto fib = dp::Fib::build(plan, &error);
   if (!fib) {
-    std::fprintf(stderr, "vlbd: forwarding table not updated: %s\n", error.c_str());
+    logLine("forwarding table not updated: " + error);
     return;
   }
   publishFib(std::move(fib));

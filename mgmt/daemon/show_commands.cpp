@@ -8,6 +8,7 @@
 
 #include "datapath/port/port.h"
 #include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/log.h"
 #include "mgmt/daemon/text.h"
 
 namespace vlb::mgmt {
@@ -58,6 +59,18 @@ void Appliance::registerShowCommands() {
     return json{{"commands", commands_.describe()}};
   });
 
+  commands_.add("show log", "vlbd's newest log lines: show log [N] (default 50)", [](const Words& a) -> Result<json> {
+    size_t n = 50;
+    if (a.size() > 1) return fail("usage: show log [N]");
+    if (a.size() == 1) {
+      try {
+        n = std::stoul(a[0]);
+      } catch (...) {
+        return fail("show log: \"" + a[0] + "\" is not a number");
+      }
+    }
+    return json{{"lines", LogRing::instance().last(n)}};
+  });
   commands_.add("show version", "software versions and uptime", [this](const Words& a) -> Result<json> {
     if (auto r = noArguments(a, "show version"); !r) return r;
     json lcores = json::array();

@@ -32,6 +32,26 @@ vlb::Result<std::string> readScript(const std::string& path) {
   return text.str();
 }
 
+// Options come before the command; from the first command word on everything is a word, even
+// one that looks like an option ("test flow tcp A -> B"): a "--" goes in before it.
+std::vector<std::string> optionsThenWords(int argc, char** argv) {
+  std::vector<std::string> out;  // without argv[0], as the parser takes them
+  bool words = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (!words && a == "--") words = true;
+    if (!words && (a.empty() || a[0] != '-')) {
+      out.push_back("--");
+      words = true;
+    }
+    out.push_back(a);
+    const bool takes_value = a == "-s" || a == "--socket" || a == "-c" || a == "--command" ||
+                             a == "-f" || a == "--file";
+    if (!words && takes_value && i + 1 < argc) out.push_back(argv[++i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -53,7 +73,8 @@ int main(int argc, char** argv) {
   positional.add("words", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::store(po::command_line_parser(optionsThenWords(argc, argv)).options(all).positional(positional).run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "vlbsh: " << e.what() << "\n";

@@ -187,3 +187,33 @@ def test_connection_rates_are_sampled_per_service_and_real(l4):
         assert s["connections_per_second"] > 0
         assert sum(r["connections_per_second"] for r in s["real_servers"]) > 0
     eventually(rates_seen, timeout=3, interval=0.2)
+
+
+def test_test_flow_names_the_real_a_consistent_hash_picks_and_traffic_agrees(l4):
+    answer = l4.sh("test", "flow", "tcp", "198.51.100.10:45000", "->", f"{VIP}:83")
+    assert answer["service"] == "web-sh" and answer["scheduler"] == "sh"
+    real_address = answer["real"].split(":")[0]
+    name = {"192.0.2.11": "real1", "192.0.2.12": "real2", "192.0.2.13": "real3"}[real_address]
+    assert get(l4.lab, f"http://{VIP}:83/") == name  # sh: by client address, whatever the port
+    nothing = l4.sh("test", "flow", "udp", "198.51.100.10:45000", "->", f"{VIP}:9999")
+    assert nothing["service"] is None and "no virtual service" in nothing["why"]
+    none_up = l4.sh("test", "flow", "tcp", "198.51.100.10:45000", "->", f"{VIP}:84")
+    assert none_up["real"] is None and none_up["eligible_reals"] == []
+
+
+def test_show_flows_lists_a_running_connection(l4):
+    lab = l4.lab
+    download = lab.popen("client2", ["curl", "-s", "-o", "/dev/null", "--limit-rate", "1M",
+                                     f"http://{VIP}/big.bin"])
+    try:
+        def listed():
+            flows = l4.sh("show", "flows", "service", "web-rr", "client", "198.51.100.11")["flows"]
+            assert any(f["state"] == "established" and f["real"].startswith("192.0.2.") for f in flows), flows
+            return flows
+        flows = eventually(listed, timeout=5)
+        assert all(f["client"].startswith("198.51.100.11:") and f["source"].startswith("192.0.2.1:")
+                   for f in flows)
+    finally:
+        download.kill()
+        download.wait(timeout=10)
+    assert "running:" in "\n".join(l4.sh("show", "log")["lines"])
