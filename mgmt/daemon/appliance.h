@@ -86,6 +86,7 @@ class Appliance {
   Status syncVips(const config::Config& next);
   // Applies a whole new configuration live (ports and EAL settings need a restart).
   Status applyConfig(const config::Config& next);
+  void syncRoutes(const config::Config& next);
   // L7 services (l7_control.cpp): the proxy engine on kernel sockets, its TLS contexts, rules
   // and pools, compiled from the config (mgmt/l7). Started after the L4 services, reconfigured
   // live by applyConfig, stopped first.

@@ -2,6 +2,7 @@
 // the kernel twins, keeping the reals' neighbours resolved, and the show commands.
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -103,6 +104,19 @@ Status Appliance::publishServices(const config::Config& next) {
   return Ok{};
 }
 
+// Static routes: the kernel gets the new ones and loses the removed ones; the datapath follows.
+void Appliance::syncRoutes(const config::Config& next) {
+  auto same = [](const config::Route& a, const config::Route& b) {
+    return a.destination.text == b.destination.text && a.gateway.text == b.gateway.text;
+  };
+  for (const auto& old : cfg_.routes)
+    if (std::none_of(next.routes.begin(), next.routes.end(), [&](const auto& r) { return same(r, old); }))
+      if (auto st = deleteKernelRoute(old); !st) logLine(st.error());
+  for (const auto& r : next.routes)
+    if (std::none_of(cfg_.routes.begin(), cfg_.routes.end(), [&](const auto& o) { return same(o, r); }))
+      if (auto st = addKernelRoute(r); !st) logLine(st.error());
+}
+
 Status Appliance::applyConfig(const config::Config& next) {
   if (next.ports.size() != cfg_.ports.size())
     return fail("ports: adding or removing a port needs a restart of vlbd");
@@ -118,6 +132,7 @@ Status Appliance::applyConfig(const config::Config& next) {
   if (auto st = syncVips(next); !st) return st;
   if (auto st = publishServices(next); !st) return st;
   if (auto st = applyL7(next); !st) return st;
+  syncRoutes(next);
   cfg_ = next;
   if (auto st = applyHealth(cfg_); !st) logLine("health checks not updated: " + st.error());
   return Ok{};

@@ -150,7 +150,9 @@ Status resolveNeighbour(int ifindex, const config::IpAddress& address) {
   return Ok{};
 }
 
-Status addKernelRoute(const config::Route& route) {
+namespace {
+
+Status changeKernelRoute(const config::Route& route, bool remove) {
   NlSocket sock;
   if (!sock.get()) return fail("cannot open a netlink socket");
   nl_addr *dst = nullptr, *gw = nullptr;
@@ -169,7 +171,7 @@ Status addKernelRoute(const config::Route& route) {
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
   rtnl_route_nh_set_gateway(nh, gw);
   rtnl_route_add_nexthop(r, nh);
-  int rc = rtnl_route_add(sock.get(), r, NLM_F_REPLACE);
+  int rc = remove ? rtnl_route_delete(sock.get(), r, 0) : rtnl_route_add(sock.get(), r, NLM_F_REPLACE);
   rtnl_route_put(r);
   nl_addr_put(dst);
   nl_addr_put(gw);
@@ -177,5 +179,10 @@ Status addKernelRoute(const config::Route& route) {
     return fail("route " + route.destination.text + " via " + route.gateway.text + ": " + nlError(rc));
   return Ok{};
 }
+
+}  // namespace
+
+Status addKernelRoute(const config::Route& route) { return changeKernelRoute(route, false); }
+Status deleteKernelRoute(const config::Route& route) { return changeKernelRoute(route, true); }
 
 }  // namespace vlb::mgmt

@@ -45,6 +45,8 @@ Status resolveNeighbour(int ifindex, const config::IpAddress& address);
 
 // Adds a route to the kernel's main table (replacing one with the same destination).
 Status addKernelRoute(const config::Route& route);
+// Removes a route vlbd added.
+Status deleteKernelRoute(const config::Route& route);
 
 // Writes a sysctl under /proc/sys, e.g. ("net/ipv4/ip_forward", "1").
 Status writeSysctl(const std::string& key, const std::string& value);

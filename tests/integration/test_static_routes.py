@@ -1,6 +1,8 @@
 """Static routes of the configuration go into the kernel's main table through the twins, and the
 datapath follows them, including a default route."""
-from conftest import Vlbd, eventually, lab_config
+import subprocess
+
+from conftest import Vlbd, eventually, lab_config, vlbsh_exe
 
 ROUTES = [
     {"destination": "0.0.0.0/0", "gateway": "198.51.100.11"},
@@ -35,3 +37,23 @@ def test_configured_routes_are_installed_and_followed(lab):
         assert daemon.stop() == 0, daemon.log_text()
     # The routes leave with the twins.
     assert kernel_routes(lab) == set()
+
+
+def test_routes_change_with_a_commit(lab):
+    config = lab_config(lab.prefix)
+    config["routes"] = ROUTES[1:]
+    daemon = Vlbd(lab, config).start()
+    try:
+        script = "set route 0.0.0.0/0 gateway 198.51.100.11; delete route 203.0.113.128/25; commit"
+        p = subprocess.run([vlbsh_exe(), "--socket", daemon.socket, "-c", script], capture_output=True,
+                           text=True, timeout=20)
+        assert p.returncode == 0, p.stderr
+        assert kernel_routes(lab) == {("default", "198.51.100.11", "ext")}
+
+        def shown():
+            routes = {(r["destination"], r["gateway"]) for r in daemon.sh("show", "routes")["routes"]}
+            assert ("0.0.0.0/0", "198.51.100.11") in routes and \
+                ("203.0.113.128/25", "192.0.2.13") not in routes, routes
+        eventually(shown, timeout=10)
+    finally:
+        assert daemon.stop() == 0, daemon.log_text()
