@@ -8,6 +8,8 @@
 #include "mgmt/daemon/log.h"
 #include "mgmt/daemon/text.h"
 #include "mgmt/health/health_checker.h"
+#include "mgmt/l7/l7_runtime.h"
+#include "mgmt/l7/service_director.h"
 
 namespace vlb::mgmt {
 namespace {
@@ -48,32 +50,62 @@ double secondsSince(health::TimePoint t) {
 
 }  // namespace
 
+namespace {
+
+health::CheckSpec specOf(const config::Config& cfg, const config::HealthCheck& c,
+                         const config::IpAddress& real) {
+  health::CheckSpec spec;
+  spec.type = typeOf(c.type);
+  spec.port = c.port;
+  spec.method = c.method == config::CheckMethod::kHead ? health::HttpMethod::kHead : health::HttpMethod::kGet;
+  spec.path = c.url;
+  spec.host = c.host;
+  spec.expect.ranges.clear();
+  for (const auto& range : c.expect) spec.expect.ranges.push_back({range.first, range.last});
+  spec.body_pattern = c.body;
+  spec.extra_header = c.header;
+  spec.tls_verify = c.verify;
+  spec.ca_file = c.ca_file;
+  spec.source = sourceFor(cfg, real);
+  spec.timing.interval = std::chrono::seconds(c.interval_s);
+  spec.timing.timeout = std::chrono::seconds(c.timeout_s);
+  spec.timing.rise = c.rise;
+  spec.timing.fall = c.fall;
+  return spec;
+}
+
+health::AdminState adminOf(config::RealState state) {
+  if (state == config::RealState::kDisabled) return health::AdminState::kDisabled;
+  if (state == config::RealState::kDrain) return health::AdminState::kDraining;
+  return health::AdminState::kEnabled;
+}
+
+}  // namespace
+
 std::vector<health::RealCheck> Appliance::checksOf(const config::Config& cfg,
                                                    std::map<health::RealKey, std::string>* names) const {
   std::vector<health::RealCheck> out;
+  // L7 pools: the key's service is "SERVICE/POOL"; verdicts go to the L7 runtime ("l7:" names).
+  for (const auto& svc : cfg.l7_services) {
+    for (const auto& pool : svc.pools) {
+      if (!pool.check) continue;
+      for (const auto& r : pool.reals) {
+        health::RealCheck rc;
+        rc.real = {svc.name + "/" + pool.name, ipv4HostOrder(r.address), r.port ? r.port : svc.port};
+        rc.spec = specOf(cfg, *pool.check, r.address);
+        rc.admin = adminOf(r.state);
+        if (names) (*names)[rc.real] = "l7:" + svc.name + "|" + l7::l7RealIdentity(r, svc.port);
+        out.push_back(std::move(rc));
+      }
+    }
+  }
   for (const auto& vs : cfg.virtual_services) {
     if (!vs.check) continue;
     const config::HealthCheck& c = *vs.check;
     for (const auto& r : vs.reals) {
       health::RealCheck rc;
       rc.real = {vs.name, ipv4HostOrder(r.address), r.port ? r.port : vs.port_first};
-      rc.spec.type = typeOf(c.type);
-      rc.spec.port = c.port;
-      rc.spec.method = c.method == config::CheckMethod::kHead ? health::HttpMethod::kHead
-                                                              : health::HttpMethod::kGet;
-      rc.spec.path = c.url;
-      rc.spec.host = c.host;
-      rc.spec.expect.ranges.clear();
-      for (const auto& range : c.expect) rc.spec.expect.ranges.push_back({range.first, range.last});
-      rc.spec.body_pattern = c.body;
-      rc.spec.extra_header = c.header;
-      rc.spec.tls_verify = c.verify;
-      rc.spec.ca_file = c.ca_file;
-      rc.spec.source = sourceFor(cfg, r.address);
-      rc.spec.timing.interval = std::chrono::seconds(c.interval_s);
-      rc.spec.timing.timeout = std::chrono::seconds(c.timeout_s);
-      rc.spec.timing.rise = c.rise;
-      rc.spec.timing.fall = c.fall;
+      rc.spec = specOf(cfg, c, r.address);
       rc.admin = adminOf(r);
       if (names) (*names)[rc.real] = vs.name + "/" + realIdentity(r);
       out.push_back(std::move(rc));
@@ -110,6 +142,11 @@ void Appliance::onHealthEvent(const health::HealthEvent& e) {
   auto it = health_names_.find(e.real);
   if (it == health_names_.end()) return;
   const bool down = e.to == health::HealthState::kDown;
+  if (it->second.rfind("l7:", 0) == 0) {  // an L7 pool's real: the L7 runtime skips it
+    const size_t bar = it->second.find('|');
+    if (l7_) (void)l7_->setRealUp(it->second.substr(3, bar - 3), it->second.substr(bar + 1), !down);
+    return;
+  }
   if (down == bool(down_reals_.count(it->second))) return;
   if (down)
     down_reals_.insert(it->second);

@@ -14,6 +14,7 @@ import pytest
 from conftest import Vlbd, eventually, lab_config
 
 VIP = "203.0.113.10"
+L7_VIP = "203.0.113.30"
 REALS = ["192.0.2.11", "192.0.2.12", "192.0.2.13"]
 NAME = dict(zip(REALS, ["real1", "real2", "real3"]))
 CHECK_PORT = 8089  # a tiny server per real: 200 on /check, except real2 (503)
@@ -77,6 +78,14 @@ def appliance(lab):
                         ca_file="/etc/ssl/certs/ca-certificates.crt"),
          "reals": [{"address": REALS[0], "port": 80}]},
     ]
+    # An L7 service whose pool has the same check: its proxy skips the real the checks mark down.
+    config["l7_services"] = [
+        {"name": "web7", "address": L7_VIP, "port": 80, "protocol": "http",
+         "pools": [{"name": "all", "scheduler": "rr",
+                    "check": check("http", port=CHECK_PORT, url="/check", expect="200"),
+                    "reals": [{"address": a, "port": 80} for a in REALS]}],
+         "rules": [{"name": "all", "match": {"path_prefix": "/"}, "action": {"pool": "all"}}]},
+    ]
     daemon = Vlbd(lab, config).start()
     daemon.check_servers = check_servers
     try:
@@ -130,6 +139,14 @@ def test_a_real_answering_503_is_down_while_its_port_is_open(appliance):
     assert answers == {"real1": 5, "real3": 5}, answers
     shown = {r["address"]: r for r in appliance.sh("show", "virtual-service", "web")["real_servers"]}
     assert shown["192.0.2.12"]["state"] == "down"
+
+
+def test_the_l7_proxy_skips_a_real_its_checks_mark_down(appliance):
+    eventually(lambda: state_is(appliance, "web7/all", "192.0.2.12:80", "down", "status"), timeout=10)
+    eventually(lambda: state_is(appliance, "web7/all", "192.0.2.11:80", "up"), timeout=10)
+    eventually(lambda: state_is(appliance, "web7/all", "192.0.2.13:80", "up"), timeout=10)
+    answers = collections.Counter(get(appliance.lab, f"http://{L7_VIP}/") for _ in range(10))
+    assert set(answers) == {"real1", "real3"}, answers
 
 
 def test_tcp_checks_fail_fast_when_refused_and_by_timeout_on_a_black_hole(appliance):
