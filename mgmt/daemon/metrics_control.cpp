@@ -5,6 +5,8 @@
 #include "mgmt/daemon/appliance.h"
 #include "mgmt/daemon/log.h"
 #include "mgmt/daemon/text.h"
+#include "mgmt/l7/l7_runtime.h"
+#include "l7/proxy/counters.h"
 
 namespace vlb::mgmt {
 
@@ -88,6 +90,37 @@ void Appliance::fillMetrics(metrics::MetricsPage& page) {
       real_active.add({{"service", s.name}, {"real", real}}, ro - rc);
       real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "in"}}, rbin);
       real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "out"}}, rbout);
+    }
+  }
+
+  // L7 services: requests, responses by class, bytes, connections, and the request latency.
+  if (l7_) {
+    auto& requests = page.counter("l7_requests", "HTTP requests received by an L7 service");
+    auto& responses = page.counter("l7_responses", "HTTP responses of an L7 service, by status class");
+    auto& bytes = page.counter("l7_bytes", "Bytes of an L7 service, by direction");
+    auto& active = page.gauge("l7_active_connections", "Open client connections of an L7 service");
+    auto& bad = page.counter("l7_bad_requests", "Requests refused as malformed (400, 413, 431…)");
+    std::vector<double> bounds;
+    for (unsigned i = 0; i + 1 < ::vlb::l7::proxy::LatencyHistogram::kBuckets; ++i)
+      bounds.push_back(::vlb::l7::proxy::LatencyHistogram::upperBoundSeconds(i));
+    auto& latency = page.histogram("l7_request_duration_seconds", "Time from request to response end", bounds);
+    static const char* kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
+    for (const auto& svc : cfg_.l7_services) {
+      const auto* c = l7_->counters(svc.name);
+      if (!c) continue;
+      const metrics::Labels l{{"service", svc.name}};
+      requests.add(l, c->requests.load());
+      for (unsigned k = 0; k < 6; ++k)
+        responses.add({{"service", svc.name}, {"class", kClasses[k]}}, c->responses[k].load());
+      bytes.add({{"service", svc.name}, {"direction", "in"}}, c->bytes_in.load());
+      bytes.add({{"service", svc.name}, {"direction", "out"}}, c->bytes_out.load());
+      active.add(l, c->active_connections.load());
+      bad.add(l, c->bad_requests.load());
+      metrics::HistogramData h(bounds);
+      for (unsigned i = 0; i < ::vlb::l7::proxy::LatencyHistogram::kBuckets; ++i)
+        h.counts[i] = c->latency.bucket(i);
+      h.sum = double(c->latency.sumMicros()) / 1e6;
+      latency.add(l, h);
     }
   }
 

@@ -21,6 +21,11 @@ def appliance(lab):
          "check": {"type": "tcp", "interval_s": 1},
          "reals": [{"address": a} for a in ("192.0.2.11", "192.0.2.12")]},
     ]
+    config["l7_services"] = [
+        {"name": "web7", "address": "203.0.113.30", "port": 80, "protocol": "http",
+         "pools": [{"name": "all", "reals": [{"address": "192.0.2.11", "port": 80}]}],
+         "rules": [{"name": "all", "match": {"path_prefix": "/"}, "action": {"pool": "all"}}]},
+    ]
     daemon = Vlbd(lab, config).start()
     try:
         yield daemon
@@ -53,6 +58,18 @@ def test_metrics_parse_and_count_what_was_sent(appliance):
     assert set(m["vlb_real_up"].values()) == {1.0}
     assert "198.51.100." not in text, "no client addresses as labels"
     assert "# TYPE vlb_service_connections_total counter" in text
+
+
+def test_l7_requests_and_latency_histogram(appliance):
+    lab = appliance.lab
+    for _ in range(4):
+        lab.run("client1", ["curl", "-s", "--fail", "--max-time", "5", "http://203.0.113.30/"], timeout=10)
+    _, m = scrape(lab)
+    assert m["vlb_l7_requests_total"][(("service", "web7"),)] == 4
+    assert m["vlb_l7_responses_total"][(("class", "2xx"), ("service", "web7"))] == 4
+    assert m["vlb_l7_request_duration_seconds_count"][(("service", "web7"),)] == 4
+    inf = m["vlb_l7_request_duration_seconds_bucket"][(("le", "+Inf"), ("service", "web7"))]
+    assert inf == 4
 
 
 def test_metrics_server_refuses_other_paths(appliance):
