@@ -66,6 +66,9 @@ def appliance(lab):
         {"name": "web", "vip": VIP, "protocol": "tcp", "port": 80, "scheduler": "rr",
          "check": check("http", port=CHECK_PORT, url="/check", expect="200"),
          "reals": [{"address": a} for a in REALS]},
+        {"name": "web-min3", "vip": VIP, "protocol": "tcp", "port": 85, "scheduler": "rr",
+         "minimum_up": 3, "check": check("http", port=CHECK_PORT, url="/check", expect="200"),
+         "reals": [{"address": a, "port": 80} for a in REALS]},
         {"name": "closed", "vip": VIP, "protocol": "tcp", "port": 81,
          "check": check("tcp", port=9), "reals": [{"address": REALS[0], "port": 80}]},
         {"name": "blackhole", "vip": VIP, "protocol": "tcp", "port": 82,
@@ -158,6 +161,14 @@ def test_tcp_checks_fail_fast_when_refused_and_by_timeout_on_a_black_hole(applia
 def test_https_checks_accept_a_self_signed_real_unless_verify_is_on(appliance):
     eventually(lambda: state_is(appliance, "tls", "192.0.2.11:80", "up"), timeout=10)
     eventually(lambda: state_is(appliance, "tls-verify", "192.0.2.11:80", "down", "tls error"), timeout=10)
+
+
+def test_fewer_reals_up_than_minimum_up_takes_no_new_connections(appliance):
+    eventually(lambda: state_is(appliance, "web-min3", "192.0.2.12:80", "down"), timeout=10)
+    r = appliance.lab.run("client1", ["curl", "-s", "--max-time", "5", f"http://{VIP}:85/"], check=False,
+                          timeout=10)
+    assert r.returncode == 7, "two of three reals up, minimum_up 3: refused"
+    assert appliance.sh("show", "virtual-service", "web-min3")["refused"] >= 1
 
 
 def test_no_real_up_refuses_new_connections_at_once(appliance):
