@@ -225,3 +225,16 @@ def pytest_runtest_makereport(item, call):
     if report.failed:
         for daemon in _daemons:
             report.sections.append((f"vlbd log {daemon.log_path}", daemon.log_text()[-20000:]))
+
+
+def start_udp_name_servers(lab, port):
+    """A UDP server on every real answering each datagram with the real's name; returns the
+    processes once all three listen (a datagram before that would meet a port unreachable)."""
+    servers = [lab.popen(f"real{n}", ["socat", f"UDP4-RECVFROM:{port},fork,reuseaddr",
+                                      f"SYSTEM:echo real{n}"]) for n in (1, 2, 3)]
+
+    def listening(host):
+        assert lab.run(host, ["ss", "-Hlun", f"sport = :{port}"]).stdout.strip(), f"{host}: not yet"
+    for n in (1, 2, 3):
+        eventually(lambda: listening(f"real{n}"), timeout=10)
+    return servers

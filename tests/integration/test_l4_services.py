@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import Vlbd, eventually, lab_config
+from conftest import Vlbd, eventually, lab_config, start_udp_name_servers
 
 VIP = "203.0.113.10"
 REALS = ["192.0.2.11", "192.0.2.12", "192.0.2.13"]
@@ -36,17 +36,9 @@ def services():
     ]
 
 
-def udp_server_listens(lab, host):
-    assert lab.run(host, ["ss", "-Hlun", f"sport = :{UDP_PORT}"]).stdout.strip(), f"{host}: not yet"
-
-
 @pytest.fixture(scope="module")
 def l4(lab):
-    # A UDP server on every real that answers each datagram with the real's name.
-    servers = [lab.popen(f"real{n}", ["socat", f"UDP4-RECVFROM:{UDP_PORT},fork,reuseaddr",
-                                      f"SYSTEM:echo real{n}"]) for n in (1, 2, 3)]
-    for n in (1, 2, 3):  # listening before the first datagram, or it meets a port unreachable
-        eventually(lambda: udp_server_listens(lab, f"real{n}"), timeout=10)
+    servers = start_udp_name_servers(lab, UDP_PORT)
     config = lab_config(lab.prefix)
     config["virtual_services"] = services()
     daemon = Vlbd(lab, config).start()
