@@ -8,6 +8,9 @@
 #include <chrono>
 #include <string>
 
+#include <filesystem>
+
+#include "l7/tls/key_store.h"
 #include "mgmt/daemon/appliance.h"
 #include "mgmt/daemon/log.h"
 #include "mgmt/model/model.h"
@@ -102,6 +105,30 @@ void Appliance::registerConfigCommands() {
   for (const char* verb : {"set", "delete", "create", "modify", "insert"})
     commands_.add(verb, std::string(verb) + " PATH [VALUE]...: edit the candidate configuration", edit(verb),
                   Role::kAdmin, completer(verb));
+
+  // A PFX's key and certificate stored as PEM files (key 0600) next to the saved configuration,
+  // and a certificate object naming them added to the candidate: `commit` puts it to use.
+  commands_.add("import certificate", "import certificate NAME pfx FILE password PASSWORD (into the candidate)",
+                [this](const Words& a, Session& s) -> Result<json> {
+    if (a.size() != 5 || a[1] != "pfx" || a[3] != "password")
+      return fail("usage: import certificate NAME pfx FILE password PASSWORD");
+    if (!store_) return fail("import certificate: vlbd keeps no files (started without --state-dir)");
+    const auto dir = store_->currentPath().parent_path() / "certs";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    auto stored = ::vlb::l7::tls::importPfx(a[2], a[4], dir.string(), a[0]);
+    if (!stored) return fail("import certificate " + a[0] + ": " + stored.error());
+    if (!s.candidate) {
+      s.candidate = running_doc_;
+      s.base_revision = revision_;
+    }
+    const Words set{"set", "certificate", a[0], "cert-file", stored->certificate_path, "key-file",
+                    stored->key_path};
+    if (auto st = model::applyCommand(model::standardRegistry(), *s.candidate, set); !st) return fail(st.error());
+    return json{{"certificate", a[0]}, {"cert_file", stored->certificate_path},
+                {"key_file", stored->key_path}, {"changed", candidateDiffers(s)}};
+  }, Role::kAdmin);
 
   commands_.add("show candidate", "the candidate configuration as set commands",
                 [this, &reg](const Words& a, Session& s) -> Result<json> {

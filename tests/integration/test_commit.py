@@ -202,3 +202,30 @@ def test_restart_runs_the_committed_config_and_survives_a_corrupt_file(appliance
     appliance.start()
     assert "WARNING" in appliance.log_text() and "running.json" in appliance.log_text()
     assert shell(appliance, "show running-config").stdout == committed
+
+
+def test_import_a_pfx_certificate_and_use_it(appliance):
+    lab = appliance.lab
+    work = lab.state / "pfx"
+    work.mkdir(exist_ok=True)
+    key, crt, pfx = work / "k.pem", work / "c.pem", work / "mail.pfx"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(crt), "-days", "30", "-subj", "/CN=mail.example.com"],
+                   check=True, capture_output=True, timeout=60)
+    subprocess.run(["openssl", "pkcs12", "-export", "-in", str(crt), "-inkey", str(key), "-out", str(pfx),
+                    "-passout", "pass:s3cret"], check=True, capture_output=True, timeout=30)
+    p = shell(appliance, f"import certificate mail pfx {pfx} password wrong", check=False)
+    assert p.returncode != 0 and "password" in p.stderr, p.stderr
+    shell(appliance, f"import certificate mail pfx {pfx} password s3cret; "
+                     "set l7-service owa address 203.0.113.40 port 443 protocol https certificates mail; "
+                     "set l7-service owa pool ex real 192.0.2.11:80; "
+                     "set l7-service owa rule all match path-prefix /; set l7-service owa rule all action pool ex; "
+                     "commit comment 'owa with an imported certificate'")
+    key_file = appliance.state / "certs" / "mail.key"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    certs = json.loads(subprocess.run([vlbsh_exe(), "--socket", appliance.socket, "--json", "show",
+                                       "certificates"], capture_output=True, text=True, timeout=10).stdout)
+    assert "mail.example.com" in json.dumps(certs)
+    out = lab.run("client1", ["curl", "-s", "-k", "--max-time", "5", "--resolve",
+                              "mail.example.com:443:203.0.113.40", "https://mail.example.com/"], timeout=15)
+    assert out.stdout.strip() == "real1"
