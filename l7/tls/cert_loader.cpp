@@ -58,10 +58,20 @@ Status readCertificates(const std::string& path, std::vector<X509Ptr>& out) {
 }
 
 // OpenSSL 3's decoders report a file without any key block as "unsupported"; look for one.
-bool mentionsPrivateKey(const std::string& path) {
+std::string fileText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text.find("PRIVATE KEY-----") != std::string::npos;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+bool mentionsPrivateKey(const std::string& path) {
+  return fileText(path).find("PRIVATE KEY-----") != std::string::npos;
+}
+
+// PKCS#8 "ENCRYPTED PRIVATE KEY" or a traditional key with "Proc-Type: 4,ENCRYPTED".
+bool isEncryptedKey(const std::string& path) {
+  const std::string text = fileText(path);
+  return text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos ||
+         text.find("Proc-Type: 4,ENCRYPTED") != std::string::npos;
 }
 
 int passwordCallback(char* buf, int size, int /*rwflag*/, void* user) {
@@ -74,6 +84,10 @@ int passwordCallback(char* buf, int size, int /*rwflag*/, void* user) {
 Result<EvpPkeyPtr> readPrivateKey(const std::string& path, const std::string& password) {
   auto bio = openFile(path, "key");
   if (!bio) return fail(bio.error());
+  // Said before OpenSSL tries: without a password, its decoders' errors vary.
+  if (password.empty() && isEncryptedKey(path))
+    return fail("cannot decrypt the private key in " + path +
+                ": it is encrypted and no key password was given");
   clearOpenSslError();
   auto* pass = const_cast<std::string*>(&password);
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio->get(), nullptr, passwordCallback, pass);
