@@ -41,6 +41,27 @@ struct RealCounters {
   Counter packets_out, bytes_out;  // real → client
 };
 
+// Plain values, for summing the lcores' counters on read (as PortCountersSnapshot).
+struct ServiceTotals {
+  uint64_t packets_in = 0, bytes_in = 0, packets_out = 0, bytes_out = 0;
+  uint64_t opened = 0, closed = 0, refused = 0, resets = 0;
+  void accumulate(const ServiceCounters& c) {
+    packets_in += c.packets_in.get(), bytes_in += c.bytes_in.get();
+    packets_out += c.packets_out.get(), bytes_out += c.bytes_out.get();
+    opened += c.opened.get(), closed += c.closed.get();
+    refused += c.refused.get(), resets += c.resets.get();
+  }
+};
+
+struct RealTotals {
+  uint64_t opened = 0, closed = 0, packets_in = 0, bytes_in = 0, packets_out = 0, bytes_out = 0;
+  void accumulate(const RealCounters& c) {
+    opened += c.opened.get(), closed += c.closed.get();
+    packets_in += c.packets_in.get(), bytes_in += c.bytes_in.get();
+    packets_out += c.packets_out.get(), bytes_out += c.bytes_out.get();
+  }
+};
+
 enum class Outcome : uint8_t { kNotMine, kForward, kDrop };
 
 struct Verdict {

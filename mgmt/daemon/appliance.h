@@ -121,6 +121,9 @@ class Appliance {
   void resolveReals();
   void sampleRates();
   uint64_t serviceOpened(size_t service) const;
+  // A service's (by slot) and a real's counters summed over the datapath lcores.
+  dp::l4::ServiceTotals serviceTotals(size_t service) const;
+  dp::l4::RealTotals realTotals(size_t service, size_t real) const;
   // Per-port counters summed over the datapath lcores, and all drops by reason.
   dp::PortCountersSnapshot portCounters(size_t port) const;
   nlohmann::ordered_json dropsOf(size_t port) const;

@@ -160,10 +160,18 @@ void Appliance::resolveReals() {
   }
 }
 
-uint64_t Appliance::serviceOpened(size_t service) const {
-  uint64_t opened = 0;
-  for (const auto& e : engines_) opened += e->service(service).opened.get();
-  return opened;
+uint64_t Appliance::serviceOpened(size_t service) const { return serviceTotals(service).opened; }
+
+dp::l4::ServiceTotals Appliance::serviceTotals(size_t service) const {
+  dp::l4::ServiceTotals t;
+  for (const auto& e : engines_) t.accumulate(e->service(service));
+  return t;
+}
+
+dp::l4::RealTotals Appliance::realTotals(size_t service, size_t real) const {
+  dp::l4::RealTotals t;
+  for (const auto& e : engines_) t.accumulate(e->real(service, real));
+  return t;
 }
 
 void Appliance::sampleRates() {
@@ -185,8 +193,7 @@ void Appliance::sampleRates() {
     real_opened_at_sample_[i].resize(reals, 0);
     real_connections_per_second_[i].resize(reals, 0);
     for (size_t r = 0; r < reals; ++r) {
-      uint64_t real_opened = 0;
-      for (const auto& e : engines_) real_opened += e->real(i, r).opened.get();
+      const uint64_t real_opened = realTotals(i, r).opened;
       if (!first)
         real_connections_per_second_[i][r] = double(real_opened - real_opened_at_sample_[i][r]) / elapsed;
       real_opened_at_sample_[i][r] = real_opened;
@@ -256,34 +263,21 @@ void Appliance::registerServiceCommands() {
 
   auto serviceJson = [this](size_t i, bool with_reals) {
     const dp::l4::Service& s = services_->list[i];
-    uint64_t in = 0, out = 0, bytes_in = 0, bytes_out = 0, opened = 0, closed = 0, refused = 0,
-             resets = 0;
-    for (const auto& e : engines_) {
-      const auto& c = e->service(i);
-      in += c.packets_in.get(), out += c.packets_out.get();
-      bytes_in += c.bytes_in.get(), bytes_out += c.bytes_out.get();
-      opened += c.opened.get(), closed += c.closed.get();
-      refused += c.refused.get(), resets += c.resets.get();
-    }
+    const dp::l4::ServiceTotals t = serviceTotals(i);
     json j = {{"name", s.name}, {"vip", ipv4Text(s.vip)}, {"protocol", s.protocol == 6 ? "tcp" : "udp"},
               {"port", portsText(s)}, {"scheduler", std::string(dp::sched::kindName(s.scheduler->kind()))},
               {"snat", snatText(s.snat)}, {"reals", s.reals.size()},
-              {"active_connections", opened - closed}, {"connections", opened},
+              {"active_connections", t.opened - t.closed}, {"connections", t.opened},
               {"connections_per_second",
                i < connections_per_second_.size() ? connections_per_second_[i] : 0.0},
-              {"packets_in", in}, {"packets_out", out}, {"bytes_in", bytes_in}, {"bytes_out", bytes_out},
-              {"refused", refused}, {"resets", resets}};
+              {"packets_in", t.packets_in}, {"packets_out", t.packets_out},
+              {"bytes_in", t.bytes_in}, {"bytes_out", t.bytes_out},
+              {"refused", t.refused}, {"resets", t.resets}};
     if (!with_reals) return j;
     json reals = json::array();
     for (size_t r = 0; r < s.reals.size(); ++r) {
       if (s.reals[r].removed) continue;
-      uint64_t ro = 0, rc = 0, pin = 0, bin = 0, pout = 0, bout = 0;
-      for (const auto& e : engines_) {
-        const auto& c = e->real(i, r);
-        ro += c.opened.get(), rc += c.closed.get();
-        pin += c.packets_in.get(), bin += c.bytes_in.get();
-        pout += c.packets_out.get(), bout += c.bytes_out.get();
-      }
+      const dp::l4::RealTotals rt = realTotals(i, r);
       const double rate = i < real_connections_per_second_.size() &&
                                   r < real_connections_per_second_[i].size()
                               ? real_connections_per_second_[i][r]
@@ -293,9 +287,10 @@ void Appliance::registerServiceCommands() {
                        {"weight", s.scheduler->effectiveWeight(uint32_t(r))},
                        {"eligible", s.scheduler->eligible(uint32_t(r))},
                        {"state", realState(s.name, s.scheduler->identity(uint32_t(r)), s.reals[r])},
-                       {"active_connections", ro - rc}, {"connections", ro},
-                       {"connections_per_second", rate}, {"packets_in", pin}, {"bytes_in", bin},
-                       {"packets_out", pout}, {"bytes_out", bout}});
+                       {"active_connections", rt.opened - rt.closed}, {"connections", rt.opened},
+                       {"connections_per_second", rate}, {"packets_in", rt.packets_in},
+                       {"bytes_in", rt.bytes_in}, {"packets_out", rt.packets_out},
+                       {"bytes_out", rt.bytes_out}});
     }
     j["real_servers"] = reals;
     return j;

@@ -64,32 +64,22 @@ void Appliance::fillMetrics(metrics::MetricsPage& page) {
   for (size_t i = 0; services_ && i < services_->list.size(); ++i) {
     const dp::l4::Service& s = services_->list[i];
     if (s.removed) continue;
-    uint64_t pin = 0, pout = 0, bin = 0, bout = 0, opened = 0, closed = 0, refused = 0;
-    for (const auto& e : engines_) {
-      const auto& c = e->service(i);
-      pin += c.packets_in.get(), pout += c.packets_out.get();
-      bin += c.bytes_in.get(), bout += c.bytes_out.get();
-      opened += c.opened.get(), closed += c.closed.get(), refused += c.refused.get();
-    }
-    svc_packets.add({{"service", s.name}, {"direction", "in"}}, pin);
-    svc_packets.add({{"service", s.name}, {"direction", "out"}}, pout);
-    svc_bytes.add({{"service", s.name}, {"direction", "in"}}, bin);
-    svc_bytes.add({{"service", s.name}, {"direction", "out"}}, bout);
-    svc_conns.add({{"service", s.name}}, opened);
-    svc_active.add({{"service", s.name}}, opened - closed);
-    svc_refused.add({{"service", s.name}}, refused);
+    const dp::l4::ServiceTotals t = serviceTotals(i);
+    svc_packets.add({{"service", s.name}, {"direction", "in"}}, t.packets_in);
+    svc_packets.add({{"service", s.name}, {"direction", "out"}}, t.packets_out);
+    svc_bytes.add({{"service", s.name}, {"direction", "in"}}, t.bytes_in);
+    svc_bytes.add({{"service", s.name}, {"direction", "out"}}, t.bytes_out);
+    svc_conns.add({{"service", s.name}}, t.opened);
+    svc_active.add({{"service", s.name}}, t.opened - t.closed);
+    svc_refused.add({{"service", s.name}}, t.refused);
     for (size_t r = 0; r < s.reals.size(); ++r) {
       if (s.reals[r].removed) continue;
-      uint64_t ro = 0, rc = 0, rbin = 0, rbout = 0;
-      for (const auto& e : engines_) {
-        const auto& c = e->real(i, r);
-        ro += c.opened.get(), rc += c.closed.get(), rbin += c.bytes_in.get(), rbout += c.bytes_out.get();
-      }
+      const dp::l4::RealTotals rt = realTotals(i, r);
       const std::string real = s.scheduler->identity(uint32_t(r));
-      real_conns.add({{"service", s.name}, {"real", real}}, ro);
-      real_active.add({{"service", s.name}, {"real", real}}, ro - rc);
-      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "in"}}, rbin);
-      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "out"}}, rbout);
+      real_conns.add({{"service", s.name}, {"real", real}}, rt.opened);
+      real_active.add({{"service", s.name}, {"real", real}}, rt.opened - rt.closed);
+      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "in"}}, rt.bytes_in);
+      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "out"}}, rt.bytes_out);
     }
   }
 

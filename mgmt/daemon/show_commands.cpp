@@ -162,8 +162,9 @@ void Appliance::registerShowCommands() {
     uint64_t opened = 0, closed = 0, flows = 0;
     double rate = 0;
     for (size_t s = 0; services_ && s < services_->list.size(); ++s) {
-      opened += serviceOpened(s);
-      for (const auto& e : engines_) closed += e->service(s).closed.get();
+      const dp::l4::ServiceTotals t = serviceTotals(s);
+      opened += t.opened;
+      closed += t.closed;
       if (s < connections_per_second_.size()) rate += connections_per_second_[s];
     }
     for (const auto& e : engines_) flows += e->flows().connections();
