@@ -264,6 +264,7 @@ void Worker::flush() {
         drop(in, DropReason::kPuntRingFull, punt_[i]);
     }
     punt_count_ = 0;
+    if (queued && setup_.doorbell) setup_.doorbell->ring();
   }
 }
 

@@ -14,6 +14,7 @@
 #include "datapath/fib/fib.h"
 #include "datapath/l4/l4_engine.h"
 #include "datapath/worker/port_counters.h"
+#include "datapath/worker/punt_doorbell.h"
 
 namespace vlb::dp {
 
@@ -37,6 +38,7 @@ struct WorkerSetup {
   std::vector<WorkerPort> ports;  // datapath port index → DPDK port
   rte_ring* punt_ring = nullptr;  // to the control thread (single producer: this worker)
   rte_ring* inject_ring = nullptr;  // from the control thread; mbuf->port is the egress DPDK port
+  PuntDoorbell* doorbell = nullptr;  // rung after punting, to wake the control thread (optional)
   const std::atomic<const Fib*>* fib = nullptr;
   rte_rcu_qsbr* rcu = nullptr;
   unsigned idle_sleep_us = 0;

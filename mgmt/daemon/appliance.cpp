@@ -33,6 +33,8 @@ constexpr unsigned kHandoffRingSize = 2048;  // per datapath lcore; a power of t
 constexpr unsigned kFrameOverhead = 14 + 4 + 4;  // Ethernet header, one VLAN tag, FCS
 // Each kernel-table rebuild costs a full dump and a new LPM table: at most one per this interval.
 constexpr auto kResyncInterval = std::chrono::milliseconds(20);
+// The longest the control thread sleeps when nothing happens: timers of the loop below.
+constexpr int kHousekeepingMs = 10;
 
 int launchWorker(void* arg) { return static_cast<dp::Worker*>(arg)->run(); }
 
@@ -166,6 +168,7 @@ Status Appliance::startWorkers() {
     setup.ports = wports;
     setup.punt_ring = punt_rings_.back();
     setup.inject_ring = inject_rings_.back();
+    setup.doorbell = &punt_doorbell_;
     setup.fib = &fib_;
     setup.rcu = rcu_;
     setup.idle_sleep_us = cfg_.datapath.idle_sleep_us;
@@ -204,6 +207,8 @@ Status Appliance::startControl() {
   if (auto st = control_->listen(cfg_.control.socket); !st) return st;
 
   loop_.add(follower_->fd(), EPOLLIN, [this](uint32_t) { follower_->onReadable(); });
+  if (punt_doorbell_.fd() < 0) return fail("cannot create the exception path's eventfd");
+  loop_.add(punt_doorbell_.fd(), EPOLLIN, [this](uint32_t) { punt_doorbell_.clear(); });
   for (size_t i = 0; i < ports_.size(); ++i)
     loop_.add(ports_[i].twin->fd(), EPOLLIN, [this, i](uint32_t) { onTwinReadable(i); });
 
@@ -228,10 +233,18 @@ void Appliance::run() {
           std::to_string(workers_.size()) + " datapath lcores, control socket " +
           cfg_.control.socket);
   while (!stopping_) {
-    const unsigned punted = drainPunts();
-    // Busy while the exception path has work; otherwise sleep on events, waking every
-    // millisecond to look at the punt rings.
-    loop_.runOnce(punted ? 0 : 1);
+    // Busy while the exception path has work; otherwise sleep on events until a worker punts
+    // (the doorbell) or the housekeeping below is due.
+    int timeout_ms = 0;
+    if (!drainPunts()) {
+      punt_doorbell_.arm();
+      if (puntsWaiting())
+        punt_doorbell_.disarm();
+      else
+        timeout_ms = kHousekeepingMs;
+    }
+    loop_.runOnce(timeout_ms);
+    punt_doorbell_.disarm();
     control_->expireIdle();
     expireConfirmedCommit();
     if (metrics_) metrics_->expireIdle();

@@ -82,10 +82,19 @@ class Appliance {
   // A new generation of the services from `next` (with down_reals_), published to the datapath;
   // the old one is freed after every lcore has moved on. Nothing changes when it fails.
   Status publishServices(const config::Config& next);
+  // The two halves of publishServices: compile and prepare the engines (may fail, changes
+  // nothing), then publish (cannot fail).
+  Result<std::unique_ptr<dp::l4::Services>> prepareServices(const config::Config& next);
+  void publishServices(std::unique_ptr<dp::l4::Services> fresh);
   // VIP addresses on the twins: those of `next` added, those only in cfg_ removed.
   Status syncVips(const config::Config& next);
-  // Applies a whole new configuration live (ports and EAL settings need a restart).
+  // Applies a whole new configuration live, all or nothing (some port and EAL settings need a
+  // restart: refused).
   Status applyConfig(const config::Config& next);
+  // The appliance's own settings (system_control.cpp): changes only a restart can apply are
+  // refused before anything changes; the rest (static routes, ...) go to the kernel.
+  Status refuseRestartChanges(const config::Config& next) const;
+  void applySystem(const config::Config& next);
   void syncRoutes(const config::Config& next);
   // L7 services (l7_control.cpp): the proxy engine on kernel sockets, its TLS contexts, rules
   // and pools, compiled from the config (mgmt/l7). Started after the L4 services, reconfigured
@@ -130,6 +139,7 @@ class Appliance {
   void resyncKernel();
   void publishFib(std::unique_ptr<dp::Fib> fib);
   unsigned drainPunts();
+  bool puntsWaiting() const;  // packets on any punt ring
   bool sendAsKernel(const uint8_t* frame, uint32_t len);
   void onTwinReadable(size_t port);
   std::optional<uint16_t> portOfIfindex(int ifindex) const;
@@ -145,6 +155,7 @@ class Appliance {
   rte_mempool* pool_ = nullptr;
   std::vector<PortRuntime> ports_;
   std::vector<rte_ring*> punt_rings_, inject_rings_, handoff_rings_;
+  dp::PuntDoorbell punt_doorbell_;  // wakes run() when a worker punts while it sleeps
   std::vector<std::unique_ptr<dp::Worker>> workers_;
   std::unique_ptr<dp::l4::Services> services_;  // the generation the datapath reads
   std::atomic<const dp::l4::Services*> published_services_{nullptr};

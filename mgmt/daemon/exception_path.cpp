@@ -46,6 +46,12 @@ bool Appliance::sendAsKernel(const uint8_t* frame, uint32_t len) {
          ssize_t(ip_len);
 }
 
+bool Appliance::puntsWaiting() const {
+  for (rte_ring* ring : punt_rings_)
+    if (rte_ring_count(ring)) return true;
+  return false;
+}
+
 unsigned Appliance::drainPunts() {
   unsigned total = 0;
   uint8_t buf[kMaxFrame];
