@@ -88,51 +88,52 @@ Status Appliance::syncVips(const config::Config& next) {
   return Ok{};
 }
 
-Status Appliance::publishServices(const config::Config& next) {
+// The next generation of the services, compiled and with every engine ready for its slots; nothing
+// the datapath reads has changed yet.
+Result<std::unique_ptr<dp::l4::Services>> Appliance::prepareServices(const config::Config& next) {
   auto compiled = compileServices(next, services_.get(), down_reals_);
   if (!compiled) return Error{compiled.error()};
-  std::unique_ptr<dp::l4::Services> fresh = std::move(*compiled);
   for (const auto& e : engines_)
-    if (!e->prepare(*fresh))
+    if (!e->prepare(**compiled))
       return fail("virtual services: more than " + std::to_string(dp::l4::Engine::kMaxServices) +
                   " services created since start, or more than " +
                   std::to_string(dp::sched::kMaxReals) + " reals in one; restart vlbd");
+  return compiled;
+}
+
+void Appliance::publishServices(std::unique_ptr<dp::l4::Services> fresh) {
   published_services_.store(fresh.get(), std::memory_order_release);
   // Every datapath lcore past a quiescent point no longer reads the old generation.
   if (workers_running_) rte_rcu_qsbr_synchronize(rcu_, RTE_QSBR_THRID_INVALID);
   services_ = std::move(fresh);
+}
+
+Status Appliance::publishServices(const config::Config& next) {
+  auto fresh = prepareServices(next);
+  if (!fresh) return Error{fresh.error()};
+  publishServices(std::move(*fresh));
   return Ok{};
 }
 
-// Static routes: the kernel gets the new ones and loses the removed ones; the datapath follows.
-void Appliance::syncRoutes(const config::Config& next) {
-  auto same = [](const config::Route& a, const config::Route& b) {
-    return a.destination.text == b.destination.text && a.gateway.text == b.gateway.text;
-  };
-  for (const auto& old : cfg_.routes)
-    if (std::none_of(next.routes.begin(), next.routes.end(), [&](const auto& r) { return same(r, old); }))
-      if (auto st = deleteKernelRoute(old); !st) logLine(st.error());
-  for (const auto& r : next.routes)
-    if (std::none_of(cfg_.routes.begin(), cfg_.routes.end(), [&](const auto& o) { return same(o, r); }))
-      if (auto st = addKernelRoute(r); !st) logLine(st.error());
-}
-
+// All or nothing: everything that can be refused (restart-only changes, checks, the services'
+// compilation, VIP addresses, the L7 engines) is done before the datapath sees the new services;
+// a refusal puts the VIP addresses back as they were.
 Status Appliance::applyConfig(const config::Config& next) {
-  if (next.ports.size() != cfg_.ports.size())
-    return fail("ports: adding or removing a port needs a restart of vlbd");
-  for (size_t i = 0; i < next.ports.size(); ++i)
-    if (next.ports[i].devargs != cfg_.ports[i].devargs || next.ports[i].name != cfg_.ports[i].name)
-      return fail("port \"" + next.ports[i].name + "\": changing its device needs a restart of vlbd");
-  if (next.datapath.connections != cfg_.datapath.connections || next.eal.lcores != cfg_.eal.lcores)
-    return fail("datapath: changing connections or lcores needs a restart of vlbd");
+  if (auto st = refuseRestartChanges(next); !st) return st;
   for (const auto& c : checksOf(next, nullptr))
     if (auto st = health::validateCheckSpec(c.spec, "virtual service \"" + c.real.service + "\" check");
         !st)
       return st;
-  if (auto st = syncVips(next); !st) return st;
-  if (auto st = publishServices(next); !st) return st;
-  if (auto st = applyL7(next); !st) return st;
-  syncRoutes(next);
+  auto fresh = prepareServices(next);
+  if (!fresh) return Error{fresh.error()};
+  auto undo = [this](const std::string& why) -> Status {
+    if (auto st = syncVips(cfg_); !st) logLine("VIP addresses not restored: " + st.error());
+    return fail(why);
+  };
+  if (auto st = syncVips(next); !st) return undo(st.error());
+  if (auto st = applyL7(next); !st) return undo(st.error());
+  publishServices(std::move(*fresh));
+  applySystem(next);
   cfg_ = next;
   if (auto st = applyHealth(cfg_); !st) logLine("health checks not updated: " + st.error());
   return Ok{};

@@ -229,3 +229,27 @@ def test_import_a_pfx_certificate_and_use_it(appliance):
     out = lab.run("client1", ["curl", "-s", "-k", "--max-time", "5", "--resolve",
                               "mail.example.com:443:203.0.113.40", "https://mail.example.com/"], timeout=15)
     assert out.stdout.strip() == "real1"
+
+
+def test_a_commit_refused_by_the_l7_part_changes_nothing(appliance):
+    """The certificate file is unreadable only when the L7 engines load it, after the L4 part of
+    the same commit was compiled: the whole commit is refused, the L4 service and both VIP
+    addresses are not there."""
+    lab = appliance.lab
+    bad = lab.state / "not-a-cert.pem"
+    bad.write_text("this is not PEM\n")
+    before = shell(appliance, "show running-config").stdout
+    p = shell(appliance, "set virtual-service extra vip 203.0.113.41 protocol tcp port 80 "
+                         "real 192.0.2.11:80; "
+                         f"set certificate broken cert-file {bad} key-file {bad}; "
+                         "set l7-service web address 203.0.113.42 protocol https certificates broken; "
+                         "set l7-service web pool p real 192.0.2.11:80; "
+                         "set l7-service web default-action pool p; commit", check=False)
+    assert p.returncode != 0 and "broken" in p.stderr, (p.stdout, p.stderr)
+    shell(appliance, "discard")
+    assert shell(appliance, "show running-config").stdout == before
+    names = [s["name"] for s in appliance.sh("show", "virtual-services")["virtual_services"]]
+    assert "extra" not in names
+    addresses = lab.run("lb", ["ip", "-o", "addr", "show"]).stdout
+    assert "203.0.113.41" not in addresses and "203.0.113.42" not in addresses, addresses
+    assert get(lab, "http://203.0.113.41/") is None
