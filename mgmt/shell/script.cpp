@@ -2,7 +2,9 @@
 #include "mgmt/shell/script.h"
 
 #include <ostream>
+#include <sstream>
 
+#include "mgmt/shell/output_filter.h"
 #include "mgmt/shell/render.h"
 
 namespace vlb::shell {
@@ -39,12 +41,16 @@ Result<std::vector<ScriptCommand>> parseCommandString(const std::string& text) {
 }
 
 Status runCommand(ControlSession& session, const Words& words, const OutputOptions& options, std::ostream& out) {
-  auto result = session.call(words);
+  auto piped = splitPipes(words);
+  if (!piped) return fail(piped.error());
+  auto result = session.call(piped->command);
   if (!result) return fail(result.error());
+  std::ostringstream text;
   if (options.json)
-    out << result->dump(2) << "\n";
+    text << result->dump(2) << "\n";
   else
-    render(out, words, *result);
+    render(text, piped->command, *result);
+  out << (piped->filters.empty() ? text.str() : applyFilters(text.str(), piped->filters));
   out.flush();
   return Ok{};
 }

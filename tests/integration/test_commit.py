@@ -55,6 +55,11 @@ def test_create_a_service_and_traffic_flows(appliance):
     assert answers == {"real1": 3, "real2": 3}, answers
     running = shell(appliance, "show running-config").stdout
     assert "set virtual-service shop real 192.0.2.12:80" in running
+    # Output pipes: only the lines of the reals, then their count.
+    reals = shell(appliance, "show running-config | match 'shop real'").stdout.splitlines()
+    assert reals == [l for l in running.splitlines() if "shop real" in l] and len(reals) == 2, reals
+    assert shell(appliance, "show running-config | match shop | count").stdout.strip() == \
+        f"Count: {sum('shop' in l for l in running.splitlines())} lines"
 
 
 def test_modify_compare_and_rollback(appliance):
