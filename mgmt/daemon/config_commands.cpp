@@ -133,13 +133,15 @@ void Appliance::registerConfigCommands() {
   commands_.add("show candidate", "the candidate configuration as set commands",
                 [this, &reg](const Words& a, Session& s) -> Result<json> {
     if (!a.empty()) return fail("\"show candidate\" takes no arguments");
-    return linesResult(model::renderSetLines(reg, s.candidate ? *s.candidate : running_doc_));
+    return linesResult(model::renderSetLines(reg, s.candidate ? *s.candidate : running_doc_,
+                                             model::Secrets::kMasked));
   }, Role::kAdmin);
   commands_.add("show running-config", "the running configuration: as set commands, or `json`",
                 [this, &reg](const Words& a) -> Result<json> {
-    if (a.size() == 1 && a[0] == "json") return json{{"text", model::renderJson(reg, running_doc_)}};
+    if (a.size() == 1 && a[0] == "json")
+      return json{{"text", model::renderJson(reg, running_doc_, model::Secrets::kMasked)}};
     if (!a.empty()) return fail("usage: show running-config [json]");
-    return linesResult(model::renderSetLines(reg, running_doc_));
+    return linesResult(model::renderSetLines(reg, running_doc_, model::Secrets::kMasked));
   });
   commands_.add("compare", "the candidate against the running configuration (or: compare rollback N)",
                 [this, &reg](const Words& a, Session& s) -> Result<json> {

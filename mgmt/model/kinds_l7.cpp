@@ -60,7 +60,7 @@ void registerL7(Registry& r) {
       scalar("key_file", Type::kPath, "PEM private key"),
       scalar("chain_file", Type::kPath, "PEM intermediate chain"),
       scalar("pfx_file", Type::kPath, "PKCS#12 file"),
-      scalar("password", Type::kString, "PKCS#12 password"),
+      secret("password", "PKCS#12 password"),
   }}, {"name"}, "Server certificates"));
   r.add("l7", keyedList("l7_services", "l7-service", {"l7-service", {
       scalar("name", Type::kName, "Service name"),

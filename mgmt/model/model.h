@@ -34,14 +34,19 @@ Result<std::vector<std::string>> splitWords(std::string_view line);
 
 // The document as `set` lines, objects in schema order and lists in document order; replaying
 // them on an empty document gives canonical(doc).
-std::vector<std::string> renderSetLines(const Registry& registry, const Json& doc);
+// Secrets (passwords) are shown as kMasked by show commands; only the saved file has them.
+enum class Secrets { kShown, kMasked };
+constexpr const char* kMasked = "********";
+std::vector<std::string> renderSetLines(const Registry& registry, const Json& doc,
+                                        Secrets secrets = Secrets::kShown);
 // The document's JSON text (canonical order, 2-space indent, ending with a newline).
-std::string renderJson(const Registry& registry, const Json& doc);
+std::string renderJson(const Registry& registry, const Json& doc, Secrets secrets = Secrets::kShown);
 // Fields of every object in schema order, empty lists and maps dropped; unknown fields kept last.
 Json canonical(const Registry& registry, const Json& doc);
 
 // What changes from `from` to `to`, as `- set ...` and `+ set ...` lines in a stable order:
-// the set lines of both, diffed line by line (longest common subsequence).
+// the set lines of both, diffed line by line (longest common subsequence). A changed secret
+// shows as a removed and an added line, both masked.
 std::vector<std::string> compare(const Registry& registry, const Json& from, const Json& to);
 
 // Completion of a command being typed: `words` are the finished words (the verb first), `partial`

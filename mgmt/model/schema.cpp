@@ -55,6 +55,12 @@ Field text(std::string_view json, TextCheck check, std::string expect, std::stri
   return f;
 }
 
+Field secret(std::string_view json, std::string help) {
+  Field f = scalar(json, Type::kString, std::move(help));
+  f.secret = true;
+  return f;
+}
+
 Field integer(std::string_view json, int64_t min, int64_t max, std::string help) {
   Field f = scalar(json, Type::kInteger, std::move(help));
   f.min = min;

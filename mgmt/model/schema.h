@@ -50,6 +50,7 @@ struct Field {
   std::shared_ptr<const Field> item;   // kList, kMap: the element type
   std::shared_ptr<const Object> object;  // kObject, kKeyedList
   std::vector<std::string> key;        // kKeyedList: JSON fields of the key, joined by ':'
+  bool secret = false;                 // a password: shown as ******** (the saved file keeps it)
 
   bool isScalar() const { return type < Type::kList; }
 };
@@ -85,6 +86,8 @@ std::string wordOf(std::string_view json);  // "idle_timeout_s" -> "idle-timeout
 
 Field scalar(std::string_view json, Type type, std::string help);
 Field text(std::string_view json, TextCheck check, std::string expect, std::string help);
+// A text value shown masked by show commands and compare.
+Field secret(std::string_view json, std::string help);
 Field integer(std::string_view json, int64_t min, int64_t max, std::string help);
 Field duration(std::string_view json, int64_t min, int64_t max, std::string help);
 Field size(std::string_view json, int64_t min, int64_t max, std::string help);

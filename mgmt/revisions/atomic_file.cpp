@@ -47,7 +47,7 @@ Status writeFileAtomically(const std::filesystem::path& target, const std::strin
   std::string temp = (dir / ("." + target.filename().string() + kTempMarker + "XXXXXX")).string();
   int fd = mkstemp(temp.data());
   if (fd < 0) return fail("cannot create a temp file for " + target.string() + " in " + dir.string() + ": " + reason());
-  fchmod(fd, 0640);
+  fchmod(fd, 0600);  // it may hold passwords (PKCS#12)
   Status written = writeAll(fd, text, temp + " (for " + target.string() + ")");
   if (close(fd) != 0 && written) written = fail("cannot close " + temp + ": " + reason());
   if (!written) {

@@ -92,3 +92,35 @@ TEST(ModelCompare, ReplayingAddedLinesOnTheOldDocumentGivesTheNew) {
 
 }  // namespace
 }  // namespace vlb::model
+
+namespace vlb::model {
+namespace {
+
+Json withPassword(const char* password) {
+  Json doc = Json::parse(R"({"certificates": [{"name": "mail", "pfx_file": "/etc/vlb/mail.pfx"}]})");
+  doc["certificates"][0]["password"] = password;
+  return doc;
+}
+
+TEST(ModelSecrets, ShownMaskedButSavedAndReplayable) {
+  const Json doc = withPassword("s3cret!");
+  const Lines masked = renderSetLines(standardRegistry(), doc, Secrets::kMasked);
+  EXPECT_EQ(masked, (Lines{"set certificate mail pfx-file /etc/vlb/mail.pfx",
+                           "set certificate mail password ********"}));
+  EXPECT_EQ(renderJson(standardRegistry(), doc, Secrets::kMasked).find("s3cret"), std::string::npos);
+  // What is saved keeps it, and its set lines replay to the same document.
+  EXPECT_NE(renderJson(standardRegistry(), doc).find("s3cret!"), std::string::npos);
+  Json replayed = Json::object();
+  for (const auto& line : renderSetLines(standardRegistry(), doc))
+    ASSERT_TRUE(applyLine(standardRegistry(), replayed, line).ok()) << line;
+  EXPECT_EQ(replayed, canonical(standardRegistry(), doc));
+}
+
+TEST(ModelSecrets, ACompareShowsThatASecretChangedWithoutShowingIt) {
+  EXPECT_EQ(compare(standardRegistry(), withPassword("old-one"), withPassword("new-one")),
+            (Lines{"- set certificate mail password ********", "+ set certificate mail password ********"}));
+  EXPECT_EQ(compare(standardRegistry(), withPassword("same"), withPassword("same")), Lines{});
+}
+
+}  // namespace
+}  // namespace vlb::model
