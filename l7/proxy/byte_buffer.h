@@ -8,11 +8,21 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 namespace vlb::l7::proxy {
 
-// Buffer bytes held by one worker: written by that worker only, read by anyone.
+// Buffer bytes held by one worker: written by that worker only, read by anyone. It also keeps a
+// few freed blocks (4 to 64 KiB, at most kSparePerSize of each size, worker thread only) so that
+// a keep-alive connection, which gives its buffers back after every exchange, does not cost a
+// malloc/free pair per buffer per request. At most kSpareBytes are kept; they are not counted in
+// `current`.
 struct BufferAccount {
+  static constexpr size_t kSmallest = 4096;
+  static constexpr size_t kSizes = 5;  // 4, 8, 16, 32, 64 KiB
+  static constexpr size_t kSparePerSize = 64;
+  static constexpr size_t kSpareBytes = 2 << 20;
+
   std::atomic<uint64_t> current{0};
   std::atomic<uint64_t> peak{0};
   void add(int64_t delta) {
@@ -20,6 +30,16 @@ struct BufferAccount {
     current.store(now, std::memory_order_relaxed);
     if (now > peak.load(std::memory_order_relaxed)) peak.store(now, std::memory_order_relaxed);
   }
+  // A spare block of exactly `size` bytes, or null.
+  std::unique_ptr<char[]> takeSpare(size_t size);
+  // Keeps the block for takeSpare() when there is room, else frees it.
+  void giveSpare(std::unique_ptr<char[]> block, size_t size);
+
+ private:
+  static int sizeIndex(size_t size);
+  std::unique_ptr<char[]> spare_[kSizes][kSparePerSize];
+  uint8_t spare_count_[kSizes] = {};
+  size_t spare_bytes_ = 0;
 };
 
 class ByteBuffer {
@@ -40,6 +60,13 @@ class ByteBuffer {
   void commit(size_t n) { end_ += n; }
   void append(std::string_view bytes);
   void clear() { begin_ = end_ = 0; }
+  // Exchanges contents with another buffer of the same account (moves data without copying).
+  void swap(ByteBuffer& other) {
+    std::swap(data_, other.data_);
+    std::swap(capacity_, other.capacity_);
+    std::swap(begin_, other.begin_);
+    std::swap(end_, other.end_);
+  }
   // Frees the memory when nothing is buffered (or always, with force).
   void release(bool force = false);
 

@@ -40,6 +40,9 @@ struct ServiceConfig {
   SSL_CTX* upstream_tls = nullptr;  // client context for Endpoint::tls reals (not owned)
   Director* director = nullptr;     // required, not owned, thread-safe
   bool transparent_source = false;  // connect to reals from the client's address (IP_TRANSPARENT)
+  // Add X-Forwarded-For/-Proto/-Host towards the reals. false: the client's own X-Forwarded-*
+  // fields (if any) pass through untouched and none are added.
+  bool x_forwarded = true;
   // This service's connect/server/client/tunnel timeouts; unset: EngineConfig::timeouts.
   // (upstream_idle and drain are the engine's in any case.)
   std::optional<Timeouts> timeouts;

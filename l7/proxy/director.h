@@ -89,6 +89,13 @@ class Director {
   // also when the request fails.
   virtual void onRequestStart(uint64_t real_id) { (void)real_id; }
   virtual void onRequestEnd(uint64_t real_id) { (void)real_id; }
+  // Around the life of each upstream connection (least-connections accounting): opened when its
+  // connect starts, closed when the socket is closed; an idle connection in the keep-alive pool
+  // counts as open. A pooled connection taken for another real_id (a newer director version,
+  // another pool with the same address) is moved: onUpstreamClosed(old), onUpstreamOpened(new).
+  // Balanced per real_id; may come from any worker, after the request that opened it ended.
+  virtual void onUpstreamOpened(uint64_t real_id) { (void)real_id; }
+  virtual void onUpstreamClosed(uint64_t real_id) { (void)real_id; }
 };
 
 }  // namespace vlb::l7::proxy

@@ -88,13 +88,15 @@ void writeUpstreamHead(const http::RequestHead& h, const UpstreamHeadOptions& o,
       if (!(h.upgrade && equalsLower(f.name, "upgrade"))) continue;
     }
     if (equalsLower(f.name, "upgrade") && !h.upgrade) continue;
-    if (equalsLower(f.name, "x-forwarded-for")) {
+    if (!o.x_forwarded) {
+      // passed through as the client sent them (below)
+    } else if (equalsLower(f.name, "x-forwarded-for")) {
       if (!xff.empty()) xff.append(", ");
       xff.append(f.value);
       continue;
-    }
-    if (equalsLower(f.name, "x-forwarded-proto") || equalsLower(f.name, "x-forwarded-host"))
+    } else if (equalsLower(f.name, "x-forwarded-proto") || equalsLower(f.name, "x-forwarded-host")) {
       continue;  // ours replace what the client claims
+    }
     if (equalsLower(f.name, "host")) {
       wrote_host = true;
       if (absolute) {
@@ -107,6 +109,10 @@ void writeUpstreamHead(const http::RequestHead& h, const UpstreamHeadOptions& o,
   if (!wrote_host)
     field(out, "Host", absolute || o.default_host.empty() ? h.authority : o.default_host);
   if (h.upgrade) field(out, "Connection", "upgrade");
+  if (!o.x_forwarded) {
+    out->append("\r\n");
+    return;
+  }
   if (!xff.empty()) xff.append(", ");
   xff.append(o.client_ip);
   field(out, "X-Forwarded-For", xff);

@@ -21,6 +21,7 @@ struct UpstreamHeadOptions {
   std::string_view client_ip;     // appended to X-Forwarded-For
   bool tls = false;               // X-Forwarded-Proto
   std::string_view default_host;  // Host for an HTTP/1.0 request that had none
+  bool x_forwarded = true;        // false: X-Forwarded-* neither added nor replaced
 };
 
 // Request head for the real, always HTTP/1.1. An absolute-form target becomes origin form with

@@ -97,7 +97,12 @@ class Session : public EventHandler, public TimerTarget {
   // the read that would return EAGAIN).
   bool client_drained_ = false;
   bool upstream_drained_ = false;
+  // A read event came on a socket we do not read now: drop its EPOLLIN for real (see
+  // Worker::watchLazily).
+  bool client_unwanted_ = false;
+  bool upstream_unwanted_ = false;
   bool upstream_write_shut_ = false;  // tunnel: the client's half-close was passed on
+  bool answered_ = false;  // a response went out and the connection was kept for the next one
   ByteBuffer cin_, cout_, uin_, uout_;
 
   // The exchange in progress.
@@ -130,6 +135,7 @@ class Session : public EventHandler, public TimerTarget {
   uint64_t bytes_in_ = 0, bytes_out_ = 0;  // this request's
   int64_t started_us_ = 0, sent_us_ = 0, response_us_ = 0;
   int64_t started_unix_ms_ = 0;
+  int64_t header_deadline_ = 0;  // client_header from the current head's first byte
 };
 
 }  // namespace vlb::l7::proxy

@@ -43,13 +43,18 @@ void Session::begin() {
 }
 
 void Session::onEvents(uint32_t events) {
-  (void)events;  // pump() tries every step; errors show up as read/write results
+  // pump() tries every step; errors show up as read/write results
   client_drained_ = false;
+  if ((events & (EPOLLIN | EPOLLRDHUP)) && !wantClientRead() && !client_.writeWantsRead())
+    client_unwanted_ = true;
   pump();
 }
 
 void Session::onUpstreamEvents(uint32_t events) {
   upstream_drained_ = false;
+  if ((events & (EPOLLIN | EPOLLRDHUP)) && up_ && !wantUpstreamRead() &&
+      !up_->transport.writeWantsRead())
+    upstream_unwanted_ = true;
   if (up_ && up_->connecting) {
     const int err = socketError(up_->transport.fd());
     if (err != 0 || (events & EPOLLERR)) {
@@ -119,7 +124,7 @@ bool Session::readClient() {
   switch (r.status) {
     case IoStatus::kOk:
       cin_.commit(r.bytes);
-      client_drained_ = !client_.ssl() && r.bytes < chunk;
+      client_drained_ = client_.socketEmpty();
       bytes_in_ += r.bytes;
       service_.counters->bytes_in.fetch_add(r.bytes, std::memory_order_relaxed);
       if (phase_ == Phase::kLinger) cin_.clear();
@@ -179,7 +184,7 @@ bool Session::readUpstream() {
   switch (r.status) {
     case IoStatus::kOk:
       uin_.commit(r.bytes);
-      upstream_drained_ = !up_->transport.ssl() && r.bytes < chunk;
+      upstream_drained_ = up_->transport.socketEmpty();
       if (up_->counters) up_->counters->bytes_out.fetch_add(r.bytes, std::memory_order_relaxed);
       touch(phase_ == Phase::kTunnel ? timeouts_.tunnel.count() : timeouts_.server.count());
       return true;
@@ -214,14 +219,23 @@ void Session::updateInterest() {
   uint32_t ev = 0;
   if (wantClientRead() || client_.writeWantsRead()) ev |= EPOLLIN;
   if (!cout_.empty() || client_.readWantsWrite()) ev |= EPOLLOUT;
-  worker_.watch(client_.fd(), this, ev);
+  if (client_unwanted_)
+    worker_.watch(client_.fd(), this, ev);
+  else
+    worker_.watchLazily(client_.fd(), this, ev);
+  client_unwanted_ = false;
   if (up_) {
     uint32_t uev = 0;
-    if (wantUpstreamRead() || up_->transport.writeWantsRead()) uev |= EPOLLIN;
+    // RDHUP as in the pool (UpstreamPool::give): taking and giving back changes nothing.
+    if (wantUpstreamRead() || up_->transport.writeWantsRead()) uev |= EPOLLIN | EPOLLRDHUP;
     if (up_->connecting || (!uout_.empty() && !hold_head_) || up_->transport.readWantsWrite())
       uev |= EPOLLOUT;
-    worker_.watch(up_->transport.fd(), up_, uev);
+    if (upstream_unwanted_)
+      worker_.watch(up_->transport.fd(), up_, uev);
+    else
+      worker_.watchLazily(up_->transport.fd(), up_, uev);
   }
+  upstream_unwanted_ = false;
 }
 
 void Session::touch(int64_t timeout_ms) {
@@ -259,9 +273,13 @@ void Session::startLinger() {
   touch(1000);
 }
 
+// A keep-alive connection idle between requests closes now (clients expect that and retry). A
+// connection that has not had its first request answered yet (just accepted, in its TLS
+// handshake, or with a request on its way) is served once more and closed after that response
+// (`Connection: close`), within the header timeout armed at accept and the engine's drain.
 void Session::onDrain() {
   const bool idle = phase_ == Phase::kHead && !head_started_ && cin_.empty() && cout_.empty();
-  if (idle || phase_ == Phase::kTunnel || phase_ == Phase::kLinger) {
+  if ((idle && answered_) || phase_ == Phase::kTunnel || phase_ == Phase::kLinger) {
     finish();
     return;
   }

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "l7/accesslog/line_format.h"
+#include "l7/tls/client_context.h"
 #include "l7/proxy/head_writer.h"
 #include "l7/proxy/session.h"
 #include "l7/proxy/socket_util.h"
@@ -18,8 +19,11 @@ bool idempotent(std::string_view m) {
   return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" || m == "PUT" || m == "DELETE";
 }
 
+// The pool of an endpoint: its address bytes (family, port, address: 8 bytes for IPv4, no
+// allocation) and, for TLS, the SNI.
 std::string poolKey(const Endpoint& e) {
-  std::string key = accesslog::formatAddress(e.address);
+  const size_t n = e.address.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : 8;
+  std::string key(reinterpret_cast<const char*>(&e.address), n);
   if (e.tls) {
     key += "/tls/";
     key += e.sni;
@@ -69,12 +73,21 @@ bool Session::handleHead() {
                            .count();
     bytes_in_ = cin_.size();
     bytes_out_ = 0;
-    touch(timeouts_.client_header.count());
+    header_deadline_ = worker_.now() + timeouts_.client_header.count();
   }
   if (!request_parser_) request_parser_ = worker_.borrowRequestParser();
   const http::ParseResult r = request_parser_->parse(cin_.view());
   if (r.status == http::ParseStatus::kNeedMore) {
-    if (client_eof_) finish();
+    if (client_eof_) {
+      finish();
+      return false;
+    }
+    // The header timeout runs from the head's first byte; armed only for a head that does not
+    // come whole in one read (saves re-sorting the timer of every keep-alive request).
+    if (deadline != header_deadline_) {
+      deadline = header_deadline_;
+      worker_.timers().update(this);
+    }
     return false;
   }
   if (r.status == http::ParseStatus::kError) {
@@ -159,8 +172,12 @@ void Session::startRequest(size_t head_len) {
   UpstreamHeadOptions o;
   o.client_ip = client_ip_;
   o.tls = ssl != nullptr;
-  const std::string fallback_host = accesslog::formatAddress(decision_.upstream.address);
-  o.default_host = fallback_host;
+  o.x_forwarded = service_.config->x_forwarded;
+  std::string fallback_host;  // only HTTP/1.0 may come without Host
+  if (h.minor_version == 0 && h.host.empty()) {
+    fallback_host = accesslog::formatAddress(decision_.upstream.address);
+    o.default_host = fallback_host;
+  }
   uout_.clear();
   writeUpstreamHead(h, o, &uout_);
   retry_head_.clear();
@@ -203,10 +220,13 @@ bool Session::connectUpstream() {
   const bool transparent = service_.config->transparent_source;
   std::string key = transparent ? std::string() : poolKey(ep);
   if (!transparent && !retried_) {
-    if (UpstreamConn* pooled = worker_.pool().take(key)) {
+    // A request that can be sent again skips the liveness peek: a closed one is retried.
+    if (UpstreamConn* pooled = worker_.pool().take(key, retry_head_.empty())) {
       up_ = pooled;
+      // Nothing can be waiting on it before the request is out: no read until epoll says so.
+      upstream_drained_ = !up_->transport.ssl();
       up_->owner = this;
-      up_->counters = ep.counters;
+      up_->assign(service_.config->director, ep.real_id, ep.counters);
       if (ep.counters) ep.counters->reuses.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
@@ -226,11 +246,17 @@ bool Session::connectUpstream() {
     ssl = SSL_new(service_.config->upstream_tls);
     if (ssl) {
       SSL_set_connect_state(ssl);
-      if (!ep.sni.empty()) SSL_set_tlsext_host_name(ssl, ep.sni.c_str());
+      // SNI; with a verifying l7/tls ClientContext also the host name the certificate must carry,
+      // and the session cached for this endpoint (resumption).
+      if (!tls::configureClientSsl(ssl, ep.sni, accesslog::formatAddress(ep.address))) {
+        SSL_free(ssl);
+        ssl = nullptr;
+      }
     }
   }
-  up_ = new UpstreamConn(worker_, std::move(key), ep.counters);
-  up_->transport.attach(fd, ssl);
+  up_ = new UpstreamConn(worker_, std::move(key));
+  up_->assign(service_.config->director, ep.real_id, ep.counters);
+  up_->transport.attach(fd, ssl, /*release_buffers=*/false);
   up_->owner = this;
   up_->reused = false;
   if (ep.counters) ep.counters->connects.fetch_add(1, std::memory_order_relaxed);
@@ -284,6 +310,7 @@ bool Session::relayRequestBody() {
 }
 
 void Session::resetForNextRequest() {
+  answered_ = true;
   if (request_parser_) request_parser_->reset();
   request_state_ = RequestBody::kNone;
   response_state_ = Response::kIdle;

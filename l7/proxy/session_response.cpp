@@ -133,13 +133,19 @@ bool Session::relayResponseBody() {
     abort();
     return false;
   }
-  if (!s.data.empty()) {
-    if (client_body_ == ClientBody::kChunk)
-      appendChunk(&cout_, s.data);
-    else
-      cout_.append(s.data);
+  if (!s.data.empty() && client_body_ != ClientBody::kChunk && cout_.empty() &&
+      s.data.data() == uin_.view().data() && s.data.size() == uin_.size()) {
+    cout_.swap(uin_);  // all of uin_ is body going out as is: hand the buffer over, no copy
+    uin_.clear();
+  } else {
+    if (!s.data.empty()) {
+      if (client_body_ == ClientBody::kChunk)
+        appendChunk(&cout_, s.data);
+      else
+        cout_.append(s.data);
+    }
+    uin_.consume(s.consumed);
   }
-  uin_.consume(s.consumed);
   if (s.status == http::ParseStatus::kDone) {
     finishExchange();
     return true;

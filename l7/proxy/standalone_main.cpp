@@ -3,6 +3,7 @@
 //
 //   vlb-l7-proxy --listen 127.0.0.1:8080 --upstream 127.0.0.1:9000 --upstream 127.0.0.1:9001
 //                [--cert c.pem --key k.pem] [--upstream-tls] [--workers 2] [--access-log f]
+//                [--no-tls-resumption]
 //
 // SIGINT/SIGTERM stop (draining), SIGHUP reopens the access log.
 #include <openssl/ssl.h>
@@ -20,6 +21,7 @@
 #include "l7/proxy/director.h"
 #include "l7/proxy/engine.h"
 #include "l7/proxy/socket_util.h"
+#include "l7/tls/client_context.h"
 
 namespace po = boost::program_options;
 using namespace vlb::l7::proxy;
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> upstreams;
   unsigned workers = 1;
   bool upstream_tls = false;
+  bool no_resumption = false;
   opts.add_options()("help,h", "this text")("listen", po::value(&listen)->required(),
                                             "ADDRESS:PORT to accept clients on")(
       "upstream", po::value(&upstreams)->composing()->required(),
@@ -80,6 +83,8 @@ int main(int argc, char** argv) {
       "cert", po::value(&cert), "PEM certificate chain: accept TLS")("key", po::value(&key),
                                                                      "PEM private key for --cert")(
       "upstream-tls", po::bool_switch(&upstream_tls), "re-encrypt to the reals (no verification)")(
+      "no-tls-resumption", po::bool_switch(&no_resumption),
+      "no session tickets or cache: every TLS handshake is a full one (benchmarks)")(
       "workers", po::value(&workers)->default_value(1), "worker threads")(
       "access-log", po::value(&access_log_path), "access log file");
   po::variables_map vm;
@@ -129,8 +134,28 @@ int main(int argc, char** argv) {
       std::cerr << "vlb-l7-proxy: cannot load --cert " << cert << " / --key " << key << "\n";
       return 2;
     }
+    // The chain is what the file holds, as vlbd's l7/tls contexts give it explicitly: no chain
+    // building from the trust store on every handshake.
+    SSL_CTX_set_mode(server_ctx, SSL_MODE_NO_AUTO_CHAIN);
+    if (no_resumption) {
+      SSL_CTX_set_options(server_ctx, SSL_OP_NO_TICKET);
+      SSL_CTX_set_num_tickets(server_ctx, 0);
+      SSL_CTX_set_session_cache_mode(server_ctx, SSL_SESS_CACHE_OFF);
+    }
   }
-  SSL_CTX* client_ctx = upstream_tls ? SSL_CTX_new(TLS_client_method()) : nullptr;
+  // As vlbd re-encrypts: l7/tls's client context (no verification here, sessions resumed).
+  std::shared_ptr<vlb::l7::tls::ClientContext> client_context;
+  if (upstream_tls) {
+    vlb::l7::tls::ClientConfig cc;
+    cc.name = "--upstream-tls";
+    auto made = vlb::l7::tls::ClientContext::create(cc);
+    if (!made) {
+      std::cerr << "vlb-l7-proxy: " << made.error() << "\n";
+      return 2;
+    }
+    client_context = *made;
+  }
+  SSL_CTX* client_ctx = client_context ? client_context->connectContext() : nullptr;
 
   std::unique_ptr<vlb::l7::accesslog::AccessLog> access_log;
   if (!access_log_path.empty()) {
@@ -184,6 +209,5 @@ int main(int argc, char** argv) {
   const auto& c = engine.serviceCounters(0);
   std::cerr << "vlb-l7-proxy: stopped after " << c.requests.load() << " requests\n";
   if (server_ctx) SSL_CTX_free(server_ctx);
-  if (client_ctx) SSL_CTX_free(client_ctx);
   return 0;
 }

@@ -9,14 +9,21 @@
 
 namespace vlb::l7::proxy {
 
-void Transport::attach(int fd, SSL* ssl) {
+void Transport::attach(int fd, SSL* ssl, bool release_buffers) {
   close();
   fd_ = fd;
   ssl_ = ssl;
   if (ssl_) {
     SSL_set_fd(ssl_, fd_);
-    SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
-                           SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (BIO* rbio = SSL_get_rbio(ssl_)) {  // sees how much each recv under SSL_read returned
+      BIO_set_callback_arg(rbio, reinterpret_cast<char*>(this));
+      BIO_set_callback_ex(rbio, onBio);
+    }
+    SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (release_buffers) SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
+    // One recv per burst of records instead of two per record (header, then body). Records read
+    // ahead stay in OpenSSL's buffer, which every pump round drains before the socket.
+    SSL_set_read_ahead(ssl_, 1);
   }
 }
 
@@ -51,6 +58,15 @@ IoResult Transport::sslResult(int ret, bool reading) {
   }
 }
 
+long Transport::onBio(BIO* bio, int oper, const char*, size_t len, int, long, int ret,
+                      size_t* processed) {
+  if (oper == (BIO_CB_READ | BIO_CB_RETURN)) {
+    auto* self = reinterpret_cast<Transport*>(BIO_get_callback_arg(bio));
+    self->last_recv_short_ = ret > 0 && processed && *processed < len;
+  }
+  return ret;
+}
+
 IoResult Transport::read(char* dst, size_t cap) {
   if (ssl_) {
     read_wants_write_ = false;
@@ -61,6 +77,7 @@ IoResult Transport::read(char* dst, size_t cap) {
   }
   while (true) {
     const ssize_t n = ::recv(fd_, dst, cap, 0);
+    last_recv_short_ = n > 0 && size_t(n) < cap;
     if (n > 0) return {IoStatus::kOk, size_t(n)};
     if (n == 0) return {IoStatus::kEof, 0};
     if (errno == EINTR) continue;

@@ -27,7 +27,9 @@ class Transport {
 
   // Takes ownership of `fd` and `ssl` (null for plain). The SSL gets the fd and the modes that keep
   // idle connections small and writes retryable from a moving buffer.
-  void attach(int fd, SSL* ssl);
+  // `release_buffers`: OpenSSL frees its record buffers whenever they are empty (small idle
+  // client connections); off for the few, busy upstream connections (no malloc per record).
+  void attach(int fd, SSL* ssl, bool release_buffers = true);
   void close();  // best-effort TLS close_notify, then close(2)
   bool open() const { return fd_ >= 0; }
   int fd() const { return fd_; }
@@ -40,15 +42,22 @@ class Transport {
   bool readWantsWrite() const { return read_wants_write_; }
   bool writeWantsRead() const { return write_wants_read_; }
   bool handshakeFailed() const { return handshake_failed_; }
+  // After a successful read: the socket was emptied by its last recv (it returned less than
+  // asked) and, with TLS, nothing is left in OpenSSL's buffers either. Another read would only
+  // return EAGAIN until epoll reports the socket readable again.
+  bool socketEmpty() const { return last_recv_short_ && !(ssl_ && SSL_has_pending(ssl_)); }
 
  private:
   IoResult sslResult(int ret, bool reading);
+  static long onBio(BIO* bio, int oper, const char* argp, size_t len, int argi, long argl, int ret,
+                    size_t* processed);
 
   int fd_ = -1;
   SSL* ssl_ = nullptr;
   bool read_wants_write_ = false;
   bool write_wants_read_ = false;
   bool handshake_failed_ = false;
+  bool last_recv_short_ = false;
 };
 
 }  // namespace vlb::l7::proxy

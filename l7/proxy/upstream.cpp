@@ -6,20 +6,34 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "l7/proxy/director.h"
 #include "l7/proxy/session.h"
 #include "l7/proxy/worker.h"
 
 namespace vlb::l7::proxy {
 
-UpstreamConn::UpstreamConn(Worker& worker, std::string key_, RealCounters* counters_)
-    : key(std::move(key_)), counters(counters_), worker_(worker) {
+UpstreamConn::UpstreamConn(Worker& worker, std::string key_)
+    : key(std::move(key_)), worker_(worker) {
   worker_.upstreamOpened();
-  if (counters) counters->active_connections.fetch_add(1, std::memory_order_relaxed);
 }
 
 UpstreamConn::~UpstreamConn() {
   worker_.upstreamClosed();
-  if (counters) counters->active_connections.fetch_sub(1, std::memory_order_relaxed);
+  assign(nullptr, 0, nullptr);
+}
+
+void UpstreamConn::assign(Director* d, uint64_t id, RealCounters* c) {
+  if (c != counters) {
+    if (counters) counters->active_connections.fetch_sub(1, std::memory_order_relaxed);
+    if (c) c->active_connections.fetch_add(1, std::memory_order_relaxed);
+    counters = c;
+  }
+  if (d != director || id != real_id) {
+    if (director) director->onUpstreamClosed(real_id);
+    if (d) d->onUpstreamOpened(id);
+    director = d;
+    real_id = id;
+  }
 }
 
 void UpstreamConn::onEvents(uint32_t events) {
@@ -62,7 +76,7 @@ bool UpstreamPool::healthy(UpstreamConn* conn) {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-UpstreamConn* UpstreamPool::take(const std::string& key) {
+UpstreamConn* UpstreamPool::take(const std::string& key, bool check) {
   auto it = idle_by_key_.find(key);
   if (it == idle_by_key_.end()) return nullptr;
   auto& list = it->second;
@@ -70,8 +84,10 @@ UpstreamConn* UpstreamPool::take(const std::string& key) {
     UpstreamConn* conn = list.back();  // the most recently used one is the least likely stale
     list.pop_back();
     --idle_;
-    worker_.timers().remove(conn);
-    if (healthy(conn)) {
+    // The idle timer stays queued (no re-sorting per request): kNever makes it a no-op when it
+    // comes, and give() moves the deadline forward again.
+    conn->deadline = TimerTarget::kNever;
+    if (!check || healthy(conn)) {
       conn->reused = true;
       return conn;
     }

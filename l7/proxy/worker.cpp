@@ -36,7 +36,7 @@ struct Worker::Listener : EventHandler {
   ~Listener() override {
     if (fd >= 0) ::close(fd);
   }
-  void onEvents(uint32_t) override { worker.accept(*this); }
+  void onEvents(uint32_t) override { worker.accept(*this, 64); }
   Worker& worker;
   ServiceRuntime& service;
   int fd = -1;
@@ -102,6 +102,13 @@ void Worker::watch(int fd, EventHandler* h, uint32_t events) {
   }
 }
 
+void Worker::watchLazily(int fd, EventHandler* h, uint32_t events) {
+  constexpr uint32_t kReadBits = EPOLLIN | EPOLLRDHUP;
+  const uint32_t extra = h->registered_events & ~events;
+  if (h->registered && (events & ~h->registered_events) == 0 && (extra & ~kReadBits) == 0) return;
+  watch(fd, h, events);
+}
+
 void Worker::unwatch(int fd, EventHandler* h) {
   if (!h->registered) return;
   epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
@@ -145,8 +152,8 @@ void Worker::sessionClosed(Session* s) {
   clients_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void Worker::accept(Listener& l) {
-  for (int i = 0; i < 64 && !draining_; ++i) {
+void Worker::accept(Listener& l, int max) {
+  for (int i = 0; i < max && !draining_; ++i) {
     sockaddr_storage peer{};
     socklen_t len = sizeof peer;
     const int fd =
@@ -188,6 +195,9 @@ void Worker::freeRetired() {
 }
 
 void Worker::beginDrain() {
+  // Connections already queued on our listeners would be reset when it closes: take them first
+  // (they are then served like any connection that has not had its first answer).
+  for (auto& l : listeners_) accept(*l, std::max(l->service.config->backlog, 64));
   draining_ = true;
   drain_deadline_ = now_ms_ + config_.timeouts.drain.count();
   for (auto& l : listeners_) unwatch(l->fd, l.get());

@@ -53,6 +53,10 @@ class Worker {
   BufferAccount& buffers() { return buffers_; }  // read from any thread too (atomics)
   bool draining() const { return draining_; }
   void watch(int fd, EventHandler* h, uint32_t events);
+  // Like watch(), but leaves a registration alone when it only has EPOLLIN/EPOLLRDHUP beyond what
+  // is asked for: a socket that goes quiet between exchanges costs no epoll_ctl pair. The owner
+  // calls watch() once such an unwanted read event does arrive (level-triggered: it repeats).
+  void watchLazily(int fd, EventHandler* h, uint32_t events);
   void unwatch(int fd, EventHandler* h);
   void retire(EventHandler* h);    // delete after the current batch
   void schedule(Session* s);       // pump again on the next turn (work left over)
@@ -74,7 +78,7 @@ class Worker {
   struct Listener;
   struct Waker;
   void run();
-  void accept(Listener& l);
+  void accept(Listener& l, int max);
   void beginDrain();
   void runReady();
   void freeRetired();

@@ -92,8 +92,9 @@ Status Compiler::action(const ActionSpec& spec, Action* out) {
       return Ok{};
     }
     case ActionKind::kRedirect: {
-      if (spec.status != 301 && spec.status != 302 && spec.status != 307 && spec.status != 308)
-        return bad("action.status", status, "a redirect is 301, 302, 307 or 308");
+      if (spec.status != 301 && spec.status != 302 && spec.status != 303 && spec.status != 307 &&
+          spec.status != 308)
+        return bad("action.status", status, "a redirect is 301, 302, 303, 307 or 308");
       auto t = RedirectTemplate::compile(spec.location);
       if (!t) return bad("action.location", spec.location, t.error());
       out->status = spec.status;

@@ -10,7 +10,7 @@ namespace vlb::l7::rules {
 
 enum class ActionKind : uint8_t {
   kPool,      // forward to the pool named `pool`
-  kRedirect,  // answer `status` (301/302/307/308) with Location built from `location`
+  kRedirect,  // answer `status` (301/302/303/307/308) with Location built from `location`
   kDeny,      // answer 403
   kFixed,     // answer `status` with `content_type` and `body`
 };
@@ -18,7 +18,7 @@ enum class ActionKind : uint8_t {
 struct ActionSpec {
   ActionKind kind = ActionKind::kFixed;
   std::string pool;       // kPool
-  uint16_t status = 404;  // kRedirect: 301/302/307/308; kFixed: 200..599
+  uint16_t status = 404;  // kRedirect: 301/302/303/307/308; kFixed: 200..599
   std::string location;   // kRedirect: template, e.g. "https://{host}{uri}"
   std::string content_type = "text/plain; charset=utf-8";  // kFixed
   std::string body;                                        // kFixed (kDeny has a built-in body)

@@ -37,4 +37,12 @@ void DirectorSwitch::onRequestEnd(uint64_t real_id) {
   if (ServiceDirector* d = of(real_id)) d->onRequestEnd(real_id & ((uint64_t(1) << 48) - 1));
 }
 
+void DirectorSwitch::onUpstreamOpened(uint64_t real_id) {
+  if (ServiceDirector* d = of(real_id)) d->onUpstreamOpened(real_id & ((uint64_t(1) << 48) - 1));
+}
+
+void DirectorSwitch::onUpstreamClosed(uint64_t real_id) {
+  if (ServiceDirector* d = of(real_id)) d->onUpstreamClosed(real_id & ((uint64_t(1) << 48) - 1));
+}
+
 }  // namespace vlb::mgmt::l7

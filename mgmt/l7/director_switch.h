@@ -31,6 +31,8 @@ class DirectorSwitch : public proxy::Director {
                     proxy::HeaderEdits* edits) override;
   void onRequestStart(uint64_t real_id) override;
   void onRequestEnd(uint64_t real_id) override;
+  void onUpstreamOpened(uint64_t real_id) override;
+  void onUpstreamClosed(uint64_t real_id) override;
 
  private:
   ServiceDirector* of(uint64_t real_id) const {

@@ -101,6 +101,7 @@ Status L7Runtime::startEngines(Generation& g) {
       sc.upstream_tls = c.upstream_tls ? c.upstream_tls->connectContext() : nullptr;
       sc.director = g.switches[si].get();
       sc.transparent_source = s.transparent;
+      sc.x_forwarded = s.x_forwarded;
       proxy::Timeouts t = ec.timeouts;
       t.connect = std::chrono::seconds(s.timeouts.connect_s);
       t.server = std::chrono::seconds(s.timeouts.server_s);

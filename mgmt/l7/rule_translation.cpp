@@ -16,8 +16,7 @@ Result<rules::ActionSpec> translateAction(const config::RuleAction& action, cons
       return a;
     case config::RuleAction::Kind::kRedirect:
       a.kind = rules::ActionKind::kRedirect;
-      // 303 is accepted by the config; answer it as 302 would be followed by browsers (GET).
-      a.status = uint16_t(action.status == 303 ? 302 : action.status);
+      a.status = uint16_t(action.status);  // 301/302/303/307/308, answered as given
       a.location = action.location;
       return a;
     case config::RuleAction::Kind::kDeny:

@@ -267,8 +267,7 @@ void ServiceDirector::onRequestStart(uint64_t real_id) {
   const size_t pi = size_t((real_id >> 32) & 0xffff);
   const uint32_t ri = uint32_t(real_id);
   if (pi >= pools_.size() || ri >= pools_[pi].pool->size()) return;
-  pools_[pi].pool->requestStarted(ri);
-  pools_[pi].pool->connectionStarted(ri);  // lc counts requests in flight (see README)
+  pools_[pi].pool->requestStarted(ri);  // lcr
 }
 
 void ServiceDirector::onRequestEnd(uint64_t real_id) {
@@ -276,6 +275,20 @@ void ServiceDirector::onRequestEnd(uint64_t real_id) {
   const uint32_t ri = uint32_t(real_id);
   if (pi >= pools_.size() || ri >= pools_[pi].pool->size()) return;
   pools_[pi].pool->requestEnded(ri);
+}
+
+// lc: open upstream connections to the real, busy or idle in a worker's keep-alive pool.
+void ServiceDirector::onUpstreamOpened(uint64_t real_id) {
+  const size_t pi = size_t((real_id >> 32) & 0xffff);
+  const uint32_t ri = uint32_t(real_id);
+  if (pi >= pools_.size() || ri >= pools_[pi].pool->size()) return;
+  pools_[pi].pool->connectionStarted(ri);
+}
+
+void ServiceDirector::onUpstreamClosed(uint64_t real_id) {
+  const size_t pi = size_t((real_id >> 32) & 0xffff);
+  const uint32_t ri = uint32_t(real_id);
+  if (pi >= pools_.size() || ri >= pools_[pi].pool->size()) return;
   pools_[pi].pool->connectionEnded(ri);
 }
 

@@ -62,6 +62,8 @@ class ServiceDirector : public proxy::Director {
                     proxy::HeaderEdits* edits) override;
   void onRequestStart(uint64_t real_id) override;
   void onRequestEnd(uint64_t real_id) override;
+  void onUpstreamOpened(uint64_t real_id) override;  // lc counts open upstream connections
+  void onUpstreamClosed(uint64_t real_id) override;
 
   // Health verdict for every pool real called `identity`; false when the service has none.
   bool setRealUp(const std::string& identity, bool up);

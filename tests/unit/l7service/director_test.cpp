@@ -97,6 +97,78 @@ TEST(Director, RedirectToHttps) {
   EXPECT_EQ(headerValue(r.local.headers, "Location"), "https://mail.example.com/owa/?a=1");
 }
 
+// Every redirect status the config accepts is answered as configured (303 used to become 302).
+TEST(Director, RedirectStatusIsAnsweredAsConfigured) {
+  for (unsigned status : {301u, 302u, 303u, 307u, 308u}) {
+    auto state = newState();
+    auto s = service("moved", config::L7Protocol::kHttp, 80);
+    config::L7Rule moved;
+    moved.name = "moved";
+    moved.action.kind = config::RuleAction::Kind::kRedirect;
+    moved.action.status = status;
+    moved.action.location = "https://{host}/new{path}";
+    s.rules = {moved};
+    auto d = make(s, *state);
+    ASSERT_TRUE(d) << status;
+    auto r = d->route(Request(get("www.example.com", "/old")).info());
+    ASSERT_EQ(r.kind, Kind::kLocal) << status;
+    EXPECT_EQ(r.local.status, status);
+    EXPECT_EQ(headerValue(r.local.headers, "Location"), "https://www.example.com/new/old");
+  }
+}
+
+// lc counts open upstream connections (Director::onUpstreamOpened/Closed: busy, or idle in a
+// worker's keep-alive pool); lcr counts requests in flight (onRequestStart/End). Each ignores what
+// the other counts.
+std::unique_ptr<ServiceDirector> twoReals(config::L7Scheduler scheduler, SharedState& state) {
+  auto s = service("web", config::L7Protocol::kHttp, 80);
+  s.pools = {pool("web", {real("192.0.2.11"), real("192.0.2.12")})};
+  s.pools[0].scheduler = scheduler;
+  s.default_action = toPool("web");
+  return make(s, state);
+}
+
+std::map<std::string, int> tenPicks(ServiceDirector& d) {
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 10; ++i)
+    ++counts[endpointText(d.route(Request(get("a.example", "/")).info()).upstream)];
+  return counts;
+}
+
+TEST(Director, LeastConnectionsCountsOpenUpstreamConnectionsNotRequests) {
+  auto state = newState();
+  auto d = twoReals(config::L7Scheduler::kLc, *state);
+  ASSERT_TRUE(d);
+  const auto first = d->route(Request(get("a.example", "/")).info());
+  const std::string busy = endpointText(first.upstream);
+  d->onRequestStart(first.upstream.real_id);  // a request in flight: no load for lc
+  EXPECT_EQ(tenPicks(*d)[busy], 5);           // ties are shared round robin
+  d->onUpstreamOpened(first.upstream.real_id);  // its connection, kept idle after the request
+  d->onRequestEnd(first.upstream.real_id);
+  auto counts = tenPicks(*d);
+  EXPECT_EQ(counts.count(busy), 0u);
+  EXPECT_EQ(counts.size(), 1u);
+  d->onUpstreamClosed(first.upstream.real_id);  // closed: both equal again
+  EXPECT_EQ(tenPicks(*d)[busy], 5);
+}
+
+TEST(Director, LeastCurrentRequestsCountsRequestsNotConnections) {
+  auto state = newState();
+  auto d = twoReals(config::L7Scheduler::kLcr, *state);
+  ASSERT_TRUE(d);
+  const auto first = d->route(Request(get("a.example", "/")).info());
+  const std::string busy = endpointText(first.upstream);
+  d->onUpstreamOpened(first.upstream.real_id);  // an idle pooled connection: no load for lcr
+  auto counts = tenPicks(*d);
+  EXPECT_EQ(counts[busy], 5);
+  d->onRequestStart(first.upstream.real_id);  // a request in flight: everything goes elsewhere
+  counts = tenPicks(*d);
+  EXPECT_EQ(counts.count(busy), 0u);
+  EXPECT_EQ(counts.size(), 1u);
+  d->onRequestEnd(first.upstream.real_id);
+  d->onUpstreamClosed(first.upstream.real_id);
+}
+
 TEST(Director, DenyGets403) {
   auto state = newState();
   auto s = exchangeAndLync();

@@ -198,6 +198,39 @@ TEST(Runtime, ListenerCommitRetiresTheOldEngineAfterItsRequests) {
   for (int i = 0; i < 5; ++i) EXPECT_NE(fetch(port, "/").find("generation-2"), std::string::npos);
 }
 
+// A connection accepted by the old engine that has not sent its request when a commit rebuilds the
+// engines is still answered (by the old engine, with Connection: close), not closed unanswered.
+TEST(Runtime, ListenerCommitAnswersAConnectionWaitingForItsFirstRequest) {
+  auto rt = L7Runtime::create(oneWorker());
+  ASSERT_TRUE(rt.ok());
+  TestReal backend("unused");
+  ASSERT_TRUE((*rt)->apply(withService(0, backend.port(), "generation-1")).ok());
+  const uint16_t port = (*rt)->port("web");
+  // A keep-alive connection that got its answer: the old engine closes it at once when it drains.
+  const int served = connectLoopback(port);
+  ASSERT_GE(served, 0);
+  const std::string first = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+  ASSERT_EQ(write(served, first.data(), first.size()), ssize_t(first.size()));
+  ASSERT_NE(readUntil(served, "generation-1").find("generation-1"), std::string::npos);
+  const int fresh = connectLoopback(port);  // connected, nothing sent yet
+  ASSERT_GE(fresh, 0);
+
+  auto next = withService(port, backend.port(), "generation-2");
+  next.l7_services[0].timeouts.client_s = 30;  // an engine setting: a new engine on the same port
+  ASSERT_TRUE((*rt)->apply(next).ok());
+  EXPECT_EQ(readUntil(served, "\x01never"), "");  // closed: the old engine drains now
+  close(served);
+  const std::string req = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+  ASSERT_EQ(write(fresh, req.data(), req.size()), ssize_t(req.size()));
+  const std::string answer = readUntil(fresh, "\x01never");  // until the proxy closes
+  close(fresh);
+  EXPECT_NE(answer.find("200 OK"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("generation-1"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  settle(**rt);
+  EXPECT_EQ((*rt)->retiring(), 0u);
+}
+
 TEST(Runtime, RealDownGives503AndShowsState) {
   auto rt = L7Runtime::create(oneWorker());
   ASSERT_TRUE(rt.ok());

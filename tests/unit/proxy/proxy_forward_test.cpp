@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include "l7/proxy/head_writer.h"
 #include "proxy_test_util.h"
 
 namespace vlb::l7::proxy::testing {
@@ -60,6 +61,34 @@ TEST_F(ForwardTest, HostUnchangedForwardedHeadersAddedHopByHopRemoved) {
   EXPECT_EQ(f.at("x-kept"), "yes");
   for (const char* gone : {"x-private", "keep-alive", "te", "upgrade", "connection"})
     EXPECT_EQ(f.count(gone), 0u) << gone;
+}
+
+// ServiceConfig::x_forwarded = false: nothing added, the client's own fields untouched.
+TEST_F(ForwardTest, XForwardedOffAddsNoneAndKeepsTheClients) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  EngineConfig config;
+  ServiceConfig s;
+  s.name = "plain";
+  s.address = "127.0.0.1";
+  s.x_forwarded = false;
+  config.services.push_back(s);
+  startProxy(director, config);
+  Conn c = connectTo(proxy_port);
+  ASSERT_TRUE(c.sendAll("GET /a HTTP/1.1\r\nHost: a.example\r\n\r\n"));
+  Response r;
+  ASSERT_TRUE(readResponse(c, &r));
+  ASSERT_TRUE(c.sendAll("GET /b HTTP/1.1\r\nHost: b.example\r\nX-Forwarded-For: 198.51.100.9\r\n"
+                        "X-Forwarded-Proto: https\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  const auto reqs = up.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  for (const char* name : {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
+    EXPECT_EQ(reqs[0].fields.count(name), 0u) << name;
+  EXPECT_EQ(reqs[0].fields.at("host"), "a.example");
+  EXPECT_EQ(reqs[1].fields.at("x-forwarded-for"), "198.51.100.9");
+  EXPECT_EQ(reqs[1].fields.at("x-forwarded-proto"), "https");
+  EXPECT_EQ(reqs[1].fields.count("x-forwarded-host"), 0u);
 }
 
 TEST_F(ForwardTest, AbsoluteFormBecomesOriginFormWithItsAuthorityAsHost) {
@@ -226,6 +255,52 @@ TEST_F(ForwardTest, DirectorLocalResponseNeverReachesTheReal) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(up.requests().size(), 1u);
   EXPECT_EQ(engine.serviceCounters(0).local_responses.load(), 1u);
+}
+
+TEST_F(ForwardTest, SeeOtherRedirectKeepsItsStatusAndReason) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn c = connectTo(proxy_port);
+  ASSERT_TRUE(c.sendAll("POST /see-other HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"));
+  Response r;
+  ASSERT_TRUE(readResponse(c, &r, "POST"));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.head.substr(0, r.head.find("\r\n")), "HTTP/1.1 303 See Other");
+  EXPECT_EQ(r.fields["location"], "/elsewhere");
+  EXPECT_EQ(up.accepts(), 0);
+}
+
+TEST(ReasonPhrase, EveryRedirectStatusHasItsOwn) {
+  EXPECT_EQ(reasonPhrase(301), "Moved Permanently");
+  EXPECT_EQ(reasonPhrase(302), "Found");
+  EXPECT_EQ(reasonPhrase(303), "See Other");
+  EXPECT_EQ(reasonPhrase(307), "Temporary Redirect");
+  EXPECT_EQ(reasonPhrase(308), "Permanent Redirect");
+}
+
+// Director::onUpstreamOpened/Closed bracket each upstream connection, pooled idle time included
+// (least-connections counts them).
+TEST_F(ForwardTest, UpstreamConnectionHooksCountPooledConnections) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  {
+    Conn c = connectTo(proxy_port);
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(c.sendAll("GET /x HTTP/1.1\r\nHost: a\r\n\r\n"));
+      Response r;
+      ASSERT_TRUE(readResponse(c, &r));
+    }
+  }
+  // The response is out, the request ended; the upstream connection is idle in the pool.
+  EXPECT_EQ(director.ended.load(), 3);
+  EXPECT_EQ(director.upstreams_opened.load(), 1);
+  EXPECT_EQ(director.upstreams_closed.load(), 0);
+  EXPECT_EQ(director.real.active_connections.load(), 1);
+  engine.stop();  // closes the pool
+  EXPECT_EQ(director.upstreams_closed.load(), 1);
+  EXPECT_EQ(director.real.active_connections.load(), 0);
 }
 
 TEST_F(ForwardTest, BodyOverTheLimitIs413AndHeadOverTheLimitIs431) {

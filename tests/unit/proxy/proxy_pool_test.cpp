@@ -82,6 +82,10 @@ TEST_F(PoolTest, StopLetsTheInFlightRequestFinish) {
   TestDirector& director = makeDirector(up.port());
   startProxy(director);
   Conn idle = connectTo(proxy_port);  // an idle keep-alive client: closed at once by stop()
+  ASSERT_TRUE(idle.sendAll("GET /forbidden HTTP/1.1\r\nHost: a\r\n\r\n"));
+  Response first;
+  ASSERT_TRUE(readResponse(idle, &first));
+  EXPECT_EQ(first.status, 403);
   Conn c = connectTo(proxy_port);
   ASSERT_TRUE(c.sendAll("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n"));
   ASSERT_EQ(request_at_real.wait_for(std::chrono::seconds(10)), std::future_status::ready);
@@ -94,6 +98,38 @@ TEST_F(PoolTest, StopLetsTheInFlightRequestFinish) {
   EXPECT_EQ(r.body, "done");
   EXPECT_EQ(r.fields["connection"], "close");  // draining: no keep-alive
   EXPECT_FALSE(idle.readMore());
+}
+
+// stop() (a commit rebuilding the engines) must not close a connection that has not had its first
+// answer: one connected but silent, one halfway through its head. Both are answered, with close.
+TEST_F(PoolTest, StopAnswersConnectionsThatHaveNotHadTheirFirstResponse) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn idle = connectTo(proxy_port);  // served once: closed at once by stop(), our signal
+  ASSERT_TRUE(idle.sendAll("GET /forbidden HTTP/1.1\r\nHost: a\r\n\r\n"));
+  Response r;
+  ASSERT_TRUE(readResponse(idle, &r));
+  Conn fresh = connectTo(proxy_port);
+  Conn partial = connectTo(proxy_port);
+  ASSERT_TRUE(partial.sendAll("GET /partial HTTP/1.1\r\nHo"));
+  std::thread stopper([this] { engine.stop(); });
+  EXPECT_FALSE(idle.readMore());  // the drain has begun
+  ASSERT_TRUE(fresh.sendAll("GET /fresh HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(partial.sendAll("st: a\r\n\r\n"));
+  Response rf, rp;
+  const bool got_fresh = readResponse(fresh, &rf);
+  const bool got_partial = readResponse(partial, &rp);
+  const bool fresh_closed = got_fresh && !fresh.readMore();
+  stopper.join();
+  ASSERT_TRUE(got_fresh);
+  ASSERT_TRUE(got_partial);
+  EXPECT_EQ(rf.status, 200);
+  EXPECT_EQ(rp.status, 200);
+  EXPECT_EQ(rf.fields["connection"], "close");
+  EXPECT_EQ(rp.fields["connection"], "close");
+  EXPECT_TRUE(fresh_closed);
+  EXPECT_EQ(up.requests().size(), 2u);
 }
 
 TEST_F(PoolTest, PipelinedRequestsAreAnsweredInOrder) {

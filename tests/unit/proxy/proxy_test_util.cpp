@@ -231,6 +231,12 @@ Decision TestDirector::route(const RequestInfo& request) {
     d.local.body = "no\n";
     return d;
   }
+  if (request.path == "/see-other") {
+    d.kind = Decision::Kind::kLocal;
+    d.local.status = 303;
+    d.local.headers = {{"Location", "/elsewhere"}};
+    return d;
+  }
   d.kind = Decision::Kind::kForward;
   auto& a = reinterpret_cast<sockaddr_in&>(d.upstream.address);
   a.sin_family = AF_INET;
@@ -254,6 +260,16 @@ void TestDirector::onRequestStart(uint64_t real_id) {
 void TestDirector::onRequestEnd(uint64_t real_id) {
   EXPECT_EQ(real_id, 7u);
   ++ended;
+}
+
+void TestDirector::onUpstreamOpened(uint64_t real_id) {
+  EXPECT_EQ(real_id, 7u);
+  ++upstreams_opened;
+}
+
+void TestDirector::onUpstreamClosed(uint64_t real_id) {
+  EXPECT_EQ(real_id, 7u);
+  ++upstreams_closed;
 }
 
 void TestDirector::editResponse(const Decision&, const ResponseInfo& r, HeaderEdits* edits) {

@@ -94,6 +94,8 @@ class TestDirector : public Director {
   Decision route(const RequestInfo& request) override;
   void onRequestStart(uint64_t real_id) override;
   void onRequestEnd(uint64_t real_id) override;
+  void onUpstreamOpened(uint64_t real_id) override;
+  void onUpstreamClosed(uint64_t real_id) override;
   void editResponse(const Decision& d, const ResponseInfo& r, HeaderEdits* edits) override;
 
   uint16_t port;
@@ -101,6 +103,7 @@ class TestDirector : public Director {
   std::string sni;
   RealCounters real;
   std::atomic<int> started{0}, ended{0};
+  std::atomic<int> upstreams_opened{0}, upstreams_closed{0};
 };
 
 uint16_t unusedPort();  // a loopback port nobody listens on (bound, then closed)

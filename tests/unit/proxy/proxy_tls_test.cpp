@@ -3,6 +3,7 @@
 // lines (parsed back) carrying the TLS version and cipher.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <unistd.h>
@@ -13,13 +14,15 @@
 
 #include "l7/accesslog/access_log.h"
 #include "l7/accesslog/line_format.h"
+#include "l7/tls/client_context.h"
 #include "proxy_test_util.h"
 
 namespace vlb::l7::proxy::testing {
 namespace {
 
-// A server context with a fresh P-256 key and a self-signed certificate for `cn`.
-SSL_CTX* selfSignedServer(const char* cn) {
+// A server context with a fresh P-256 key and a self-signed certificate for `cn` (its PEM in
+// `pem` when asked for).
+SSL_CTX* selfSignedServer(const char* cn, std::string* pem = nullptr) {
   EVP_PKEY* key = EVP_EC_gen("P-256");
   X509* x = X509_new();
   X509_set_version(x, 2);
@@ -32,6 +35,14 @@ SSL_CTX* selfSignedServer(const char* cn) {
                              -1, -1, 0);
   X509_set_issuer_name(x, name);
   X509_sign(x, key, EVP_sha256());
+  if (pem) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(bio, x);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    pem->assign(data, size_t(n));
+    BIO_free(bio);
+  }
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   SSL_CTX_use_certificate(ctx, x);
   SSL_CTX_use_PrivateKey(ctx, key);
@@ -43,7 +54,7 @@ SSL_CTX* selfSignedServer(const char* cn) {
 struct TlsTest : ProxyFixture {
   void SetUp() override {
     server_ctx = selfSignedServer("vip.example.test");
-    real_ctx = selfSignedServer("real.example.test");
+    real_ctx = selfSignedServer("real.example.test", &real_pem);
     client_ctx = SSL_CTX_new(TLS_client_method());  // the test trusts what it built
     char dir[] = "/tmp/vlb-proxy-tls-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
@@ -80,6 +91,7 @@ struct TlsTest : ProxyFixture {
   SSL_CTX* server_ctx = nullptr;
   SSL_CTX* real_ctx = nullptr;
   SSL_CTX* client_ctx = nullptr;
+  std::string real_pem;
   std::string log_dir, log_path;
   std::unique_ptr<accesslog::AccessLog> access_log;
 };
@@ -161,6 +173,58 @@ TEST_F(TlsTest, ReencryptsToTheRealWithTheDirectorsSni) {
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_EQ(snis.size(), 1u);
   EXPECT_EQ(snis[0], "real.example.test");
+}
+
+// Re-encrypt with a verifying l7/tls ClientContext that trusts the real's certificate: the name the
+// engine sends as SNI must also be the certificate's, else the handshake fails (502); without
+// verification the same wrong name passes.
+TEST_F(TlsTest, VerifyChecksTheRealsHostNameAsWellAsTheChain) {
+  SSL_CTX* real = real_ctx;
+  TestUpstream& up = makeUpstream([real](Conn& c, TestUpstream& u) {
+    c.ssl = SSL_new(real);
+    SSL_set_fd(c.ssl, c.fd);
+    if (SSL_accept(c.ssl) != 1) return;
+    echoHandler(c, u);
+  });
+  const std::string ca_path = log_dir + "/real.pem";
+  std::ofstream(ca_path) << real_pem;
+  auto make = [&](bool verify) {
+    tls::ClientConfig cc;
+    cc.name = verify ? "verifying" : "trusting";
+    cc.verify = verify;
+    cc.ca_file = ca_path;
+    auto ctx = tls::ClientContext::create(cc);
+    EXPECT_TRUE(ctx.ok()) << (ctx.ok() ? "" : ctx.error());
+    return ctx.ok() ? *ctx : nullptr;
+  };
+  std::shared_ptr<tls::ClientContext> verifying = make(true), trusting = make(false);
+  ASSERT_TRUE(verifying && trusting);
+  struct Case {
+    const char* sni;
+    tls::ClientContext* ctx;
+    int status;
+  };
+  const Case cases[] = {{"wrong.example.test", verifying.get(), 502},
+                        {"real.example.test", verifying.get(), 200},
+                        {"wrong.example.test", trusting.get(), 200}};
+  for (const Case& k : cases) {
+    SCOPED_TRACE(std::string(k.sni) + (k.ctx == verifying.get() ? " verify" : " no verify"));
+    TestDirector& director = makeDirector(up.port(), true, k.sni);
+    EngineConfig config;
+    ServiceConfig s;
+    s.name = "reencrypt";
+    s.address = "127.0.0.1";
+    s.upstream_tls = k.ctx->connectContext();
+    config.services.push_back(s);
+    startProxy(director, config);
+    Conn c = connectTo(proxy_port);
+    ASSERT_TRUE(c.sendAll("GET /v HTTP/1.1\r\nHost: vip.example.test\r\n\r\n"));
+    Response r;
+    ASSERT_TRUE(readResponse(c, &r));
+    EXPECT_EQ(r.status, k.status);
+    c.close();
+    engine.stop();
+  }
 }
 
 TEST_F(TlsTest, PlainTextOnATlsListenerIsCountedAsAHandshakeError) {

@@ -99,10 +99,10 @@ TEST(RuleCompileError, Actions) {
   EXPECT_EQ(errorOf(withThirdRule(r)),
             "rules[2] \"act\": action.pool \"\": a pool action needs a pool");
   r.action.kind = ActionKind::kRedirect;
-  r.action.status = 303;
+  r.action.status = 304;
   r.action.location = "https://{host}{uri}";
   EXPECT_EQ(errorOf(withThirdRule(r)),
-            "rules[2] \"act\": action.status \"303\": a redirect is 301, 302, 307 or 308");
+            "rules[2] \"act\": action.status \"304\": a redirect is 301, 302, 303, 307 or 308");
   r.action.status = 308;
   r.action.location = "https://{hostname}{uri}";
   EXPECT_EQ(errorOf(withThirdRule(r)),

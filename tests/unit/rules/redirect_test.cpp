@@ -64,6 +64,16 @@ TEST(HttpsRedirectService, OneRule) {
   EXPECT_EQ(location, "https://mail.example.com/owa/?bO=1");
 }
 
+TEST(HttpsRedirectService, SeeOtherIsKept) {
+  RuleSetSpec spec;
+  spec.rules.push_back(httpsRedirectRule(303));
+  auto set = test::compileOrFail(spec);
+  ASSERT_NE(set, nullptr);
+  test::Request req(test::get("mail.example.com", "/form"));
+  MatchScratch scratch;
+  EXPECT_EQ(set->decide(req.head(), scratch).action->status, 303);
+}
+
 TEST(HttpsRedirectService, PermanentRedirectKeepsMethod) {
   RuleSetSpec spec;
   spec.rules.push_back(httpsRedirectRule(308));
