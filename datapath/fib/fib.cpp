@@ -35,6 +35,10 @@ std::unique_ptr<Fib> Fib::build(const FibPlan& plan, std::string* error) {
     }
   }
   fib->entries_ = plan.entries.size();
+  for (const auto& v : plan.vlans) {
+    if (v.port >= fib->vlans_.size()) fib->vlans_.resize(v.port + 1u);
+    fib->vlans_[v.port].set(v.id & 0x0fff);
+  }
   return fib;
 }
 

@@ -3,6 +3,7 @@
 // FibPublisher); lcores only read.
 #pragma once
 
+#include <bitset>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,12 +31,18 @@ class Fib {
 
   size_t entryCount() const { return entries_; }
 
+  // Whether `port` carries VLAN `id` (a VLAN sub-interface of its twin).
+  bool vlanKnown(uint16_t port, uint16_t id) const {
+    return port < vlans_.size() && vlans_[port].test(id & 0x0fff);
+  }
+
  private:
   Fib() = default;
   rte_lpm* lpm_ = nullptr;
   std::vector<Adjacency> adjacencies_;
   const Adjacency* default_route_ = nullptr;  // the /0 entry, if any
   size_t entries_ = 0;
+  std::vector<std::bitset<4096>> vlans_;  // per port, by VLAN id
 };
 
 }  // namespace vlb::dp

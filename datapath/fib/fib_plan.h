@@ -7,7 +7,12 @@
 //   kernel forwards the first packets itself and resolves the neighbour, which we then learn;
 // - a connected route → punt (the kernel resolves unknown hosts); routes not through a twin and
 //   unreachable/prohibit routes → punt; blackhole → drop;
-// - of several routes to one prefix, the one with the lowest metric.
+// - of several routes to one prefix, the one with the lowest metric;
+// - a VLAN sub-interface of a twin (802.1Q, on the twin) is that port with the VLAN's tag: its
+//   forward adjacencies carry the VLAN id, and the plan lists each port's VLAN ids (tagged
+//   frames with any other id are dropped);
+// - a forward adjacency carries the egress interface's IPv4 self address on the next hop's
+//   subnet (SNAT automap's source).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +29,17 @@ struct Adjacency {
   Kind kind = Kind::kPunt;
   uint16_t port = 0;  // egress port, for kForward
   MacAddr dst_mac{};  // next hop's MAC, for kForward
+  uint16_t vlan = 0;  // egress VLAN id, for kForward (0: untagged)
+  uint32_t self_ip = 0;  // for kForward: the egress interface's IPv4 self address on the next
+                         // hop's subnet (host order; 0 if none)
   bool operator==(const Adjacency&) const = default;
+};
+
+// A VLAN id a port carries (a twin's VLAN sub-interface).
+struct PortVlan {
+  uint16_t port = 0;
+  uint16_t id = 0;
+  bool operator==(const PortVlan&) const = default;
 };
 
 struct FibEntry {
@@ -37,6 +52,7 @@ struct FibEntry {
 struct FibPlan {
   std::vector<Adjacency> adjacencies;  // [0] is always punt, [1] always drop
   std::vector<FibEntry> entries;
+  std::vector<PortVlan> vlans;  // sorted
   bool operator==(const FibPlan&) const = default;
 };
 

@@ -34,10 +34,18 @@ struct KernelAddress {
   int ifindex = 0;
 };
 
+// A kernel VLAN interface (802.1Q) on another interface: a VLAN sub-interface of a twin.
+struct KernelVlanLink {
+  int ifindex = 0;
+  int parent_ifindex = 0;
+  uint16_t id = 0;
+};
+
 struct KernelTables {
   std::vector<KernelRoute> routes;  // main table, TOS 0, live next hops only
   std::vector<KernelNeighbour> neighbours;
   std::vector<KernelAddress> addresses;     // every local IPv4 address in the namespace
+  std::vector<KernelVlanLink> vlans;        // every 802.1Q interface in the namespace
 };
 
 }  // namespace vlb::dp

@@ -26,6 +26,8 @@ enum class DropReason : uint8_t {
   kFragmentUnknown,   // a later fragment whose first fragment (with the ports) was not seen
   kRealGone,          // a non-TCP packet of a flow reset because its real is gone (policy reset)
   kHandoffFull,       // the ring to the lcore that owns the packet's connection is full
+  kUnknownVlan,       // tagged with a VLAN id no configured VLAN of the port has
+  kNoHeadroom,        // no room in the buffer to push a VLAN tag
   kCount,
 };
 
@@ -33,7 +35,7 @@ constexpr std::array<std::string_view, size_t(DropReason::kCount)> kDropReasonNa
     "none",           "runt",     "not_for_us",     "bad_ipv4_header", "bad_ipv4_checksum",
     "bad_ipv4_length", "no_route", "blackhole",      "punt_ring_full", "tx_full",
     "l4_not_syn",     "no_real",  "real_unresolved", "flow_table_full", "snat_exhausted",
-    "fragment_unknown", "real_gone", "handoff_full",
+    "fragment_unknown", "real_gone", "handoff_full", "unknown_vlan", "no_headroom",
 };
 
 inline std::string_view dropReasonName(DropReason r) { return kDropReasonNames[size_t(r)]; }

@@ -4,6 +4,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_ether.h>
 
 #include "datapath/l4/steering.h"
 #include "datapath/packet/frame.h"
@@ -126,8 +127,14 @@ void Worker::processBurst(const Fib* fib, const l4::Services* services, rte_mbuf
   const bool steer = !steered && services && setup_.handoff.size() > 1;
   for (uint16_t i = 0; i < n; ++i) {
     if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
+    in_port[i] = port_index_of_id_[pkts[i]->port];
+    // A PMD that took the tag out of the frame: put it back, the datapath reads tags in-band.
+    if ((pkts[i]->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) && rte_vlan_insert(&pkts[i]) != 0) {
+      drop(in_port[i], DropReason::kNoHeadroom, pkts[i]);
+      pkts[i] = nullptr;
+      continue;
+    }
     rte_mbuf* m = pkts[i];
-    in_port[i] = port_index_of_id_[m->port];
     uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
     const FrameVerdict v = classifyFrame(frame, m->data_len, setup_.ports[in_port[i]].mac);
     ipv4[i] = false;
@@ -136,9 +143,15 @@ void Worker::processBurst(const Fib* fib, const l4::Services* services, rte_mbuf
       pkts[i] = nullptr;
       continue;
     }
+    // A tag no VLAN of the port has: nobody would take it (the kernel would drop it too).
+    if (v.vlan && fib && !fib->vlanKnown(in_port[i], v.vlan)) {
+      drop(in_port[i], DropReason::kUnknownVlan, m);
+      pkts[i] = nullptr;
+      continue;
+    }
     // Until the first FIB is published, the kernel routes everything.
     if (v.kind != FrameKind::kIpv4 || !fib) continue;
-    uint8_t* ip = frame + kEthHeaderLen;
+    uint8_t* ip = frame + v.l3_offset;
     if (steer && !keepOrHandOff(in_port[i], m, ip, *services)) {
       pkts[i] = nullptr;
       continue;
@@ -146,7 +159,7 @@ void Worker::processBurst(const Fib* fib, const l4::Services* services, rte_mbuf
     ipv4[i] = true;
     dst[i] = v.ipv4_dst;
     if (services) {
-      const size_t room = rte_pktmbuf_tailroom(m) + m->data_len - kEthHeaderLen;
+      const size_t room = rte_pktmbuf_tailroom(m) + m->data_len - v.l3_offset;
       l4_pkts[l4_count++] = {ip, uint16_t(ip[2] << 8 | ip[3]), uint16_t(std::min<size_t>(room, 0xffff))};
     }
   }
@@ -181,7 +194,7 @@ void Worker::processBurst(const Fib* fib, const l4::Services* services, rte_mbuf
           m->next = nullptr;
           m->nb_segs = 1;
         }
-        m->data_len = uint16_t(kEthHeaderLen + l4v.len);
+        m->data_len = uint16_t(l3OffsetOf(rte_pktmbuf_mtod(m, uint8_t*)) + l4v.len);
         m->pkt_len = m->data_len;
       }
     }
@@ -196,18 +209,35 @@ void Worker::route(size_t in_port, const Fib& fib, rte_mbuf* m, uint32_t dst, bo
     drop(in_port, adj ? DropReason::kBlackhole : DropReason::kNoRoute, m);
     return;
   }
+  const size_t l3 = l3OffsetOf(frame);
   if (translated && adj->kind != Adjacency::Kind::kForward) {
+    // The control thread sends it as an IP packet: the tag (if any) has no meaning there.
+    if (l3 != kEthHeaderLen) shift(m, popVlanTag(frame) - frame);
     punt(in_port, m, kPuntToRoute);
     return;
   }
   // Expiring TTLs go to the kernel, which answers with ICMP time exceeded.
-  if (adj->kind == Adjacency::Kind::kForward && ipv4Ttl(frame) > 1) {
-    rewriteForwarded(frame, setup_.ports[adj->port].mac, adj->dst_mac);
+  if (adj->kind == Adjacency::Kind::kForward && ipv4Ttl(frame, l3) > 1) {
+    const bool push = adj->vlan && l3 == kEthHeaderLen;
+    if (push && rte_pktmbuf_headroom(m) < kVlanTagLen) {
+      drop(in_port, DropReason::kNoHeadroom, m);
+      return;
+    }
+    uint8_t* start =
+        rewriteForwardedVlan(frame, l3, adj->vlan, setup_.ports[adj->port].mac, adj->dst_mac);
+    shift(m, start - frame);
     counters_[in_port].forwarded.add(1);
     queueTx(adj->port, m);
     return;
   }
   punt(in_port, m, 0);
+}
+
+// The frame now starts `delta` bytes later (a tag popped) or earlier (pushed).
+void Worker::shift(rte_mbuf* m, ptrdiff_t delta) {
+  m->data_off = uint16_t(m->data_off + delta);
+  m->data_len = uint16_t(m->data_len - delta);
+  m->pkt_len = uint32_t(m->pkt_len - delta);
 }
 
 unsigned Worker::drainInject() {

@@ -81,6 +81,7 @@ class Worker {
   void queueTx(size_t out_port, rte_mbuf* m);
   void drop(size_t port, DropReason reason, rte_mbuf* m);
   void punt(size_t in_port, rte_mbuf* m, uint32_t mark);
+  static void shift(rte_mbuf* m, ptrdiff_t delta);
   void flush();
 
   WorkerSetup setup_;

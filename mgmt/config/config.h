@@ -39,6 +39,16 @@ struct Port {
   unsigned tx_descriptors = 1024;
 };
 
+// An 802.1Q VLAN on a port: a VLAN sub-interface of the port's kernel twin with its own self
+// IPs; the datapath classifies, routes and tags its frames (docs/config.md "vlans").
+struct Vlan {
+  std::string name;  // the sub-interface's name in the kernel, e.g. "int.100"
+  std::string port;  // the port (name) it is tagged on
+  uint16_t id = 0;   // 1..4094
+  std::vector<IpPrefix> addresses;  // self IPs on the VLAN
+  unsigned mtu = 0;  // 0: the port's MTU; never above it
+};
+
 // A static route, put in the kernel's main table through the twin; the datapath follows the kernel.
 struct Route {
   IpPrefix destination;
@@ -116,6 +126,7 @@ struct Config {
   ControlOptions control;
   DatapathOptions datapath;
   std::vector<Port> ports;
+  std::vector<Vlan> vlans;
   std::vector<Route> routes;
   std::vector<SnatPool> snat_pools;
   std::vector<VirtualService> virtual_services;

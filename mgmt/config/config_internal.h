@@ -19,6 +19,8 @@ Status parseDocument(std::string_view text, Json& out);
 // The top-level "ports" and "routes" arrays. Routes are checked against the ports.
 Status parsePorts(const Json& list, std::vector<Port>& out);
 Status parseRoutes(const Json& list, const std::vector<Port>& ports, std::vector<Route>& out);
+// The "vlans" array (config_vlans.cpp), checked against the ports.
+Status parseVlans(const Json& list, const std::vector<Port>& ports, std::vector<Vlan>& out);
 
 // The "snat_pools" and "virtual_services" arrays; services are checked against the pools and
 // the ports' self IPs.

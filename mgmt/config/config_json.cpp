@@ -140,8 +140,8 @@ Result<Config> toConfig(const Json& doc) {
   }
   Config cfg;
   FieldReader r(doc, "");
-  r.onlyFields({"hostname", "system", "eal", "control", "datapath", "ports", "routes",
-                "snat_pools", "virtual_services", "certificates", "l7_services", "static_nats",
+  r.onlyFields({"hostname", "system", "eal", "control", "datapath", "ports", "vlans",
+                "routes", "snat_pools", "virtual_services", "certificates", "l7_services", "static_nats",
                 "forwarding_services"});
   r.text("hostname", cfg.hostname, Need::kOptional, checkHostname);
   parseEal(r, cfg.eal);
@@ -149,6 +149,9 @@ Result<Config> toConfig(const Json& doc) {
   parseDatapath(r, cfg.datapath);
   if (const Json* ports = r.array("ports", Need::kRequired)) {
     r.adopt(detail::parsePorts(*ports, cfg.ports));
+  }
+  if (const Json* vlans = r.array("vlans", Need::kOptional); vlans && r.ok()) {
+    r.adopt(detail::parseVlans(*vlans, cfg.ports, cfg.vlans));
   }
   if (const Json* routes = r.array("routes", Need::kOptional)) {
     r.adopt(detail::parseRoutes(*routes, cfg.ports, cfg.routes));

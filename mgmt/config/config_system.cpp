@@ -11,11 +11,15 @@ namespace {
 
 constexpr size_t kMaxDnsServers = 3;  // what resolv.conf uses
 
+// On the subnet of a port's or a VLAN's self IP (and not that self IP).
 bool onAPortSubnet(const Config& cfg, const IpAddress& a) {
-  for (const Port& p : cfg.ports)
-    for (const IpPrefix& self : p.addresses)
-      if (prefixContains(self, a) && !(self.address == a)) return true;
-  return false;
+  auto on = [&a](const std::vector<IpPrefix>& selves) {
+    return std::any_of(selves.begin(), selves.end(), [&a](const IpPrefix& self) {
+      return prefixContains(self, a) && !(self.address == a);
+    });
+  };
+  return std::any_of(cfg.ports.begin(), cfg.ports.end(), [&](const Port& p) { return on(p.addresses); }) ||
+         std::any_of(cfg.vlans.begin(), cfg.vlans.end(), [&](const Vlan& v) { return on(v.addresses); });
 }
 
 const char* selfIpOwner(const Config& cfg, const IpAddress& a) {

@@ -51,6 +51,9 @@ Status Appliance::start(const std::string& argv0) {
   if (st) st = startPorts();
   if (st) st = startServices();
   if (st) st = startWorkers();
+  // What the twins are not created with (VLAN sub-interfaces, default gateway, host name, DNS
+  // servers), now that the ports and the datapath are up.
+  if (st) applySystem(cfg_);
   if (st) st = startControl();
   if (st) st = startHealth();
   if (st) st = startMetrics();

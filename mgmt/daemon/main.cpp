@@ -8,6 +8,7 @@
 
 #include "mgmt/config/config.h"
 #include "mgmt/daemon/appliance.h"
+#include "mgmt/daemon/host_settings.h"
 #include "mgmt/revisions/atomic_file.h"
 #include "mgmt/revisions/revision_store.h"
 
@@ -26,7 +27,9 @@ int main(int argc, char** argv) {
       ("check-config", po::value<std::string>(), "validate FILE and exit: 0 valid, 1 refused")
       ("print-default-config", "print the embedded configuration and exit")
       ("file-prefix", po::value<std::string>(), "override eal.file_prefix")
-      ("control-socket", po::value<std::string>(), "override control.socket");
+      ("control-socket", po::value<std::string>(), "override control.socket")
+      ("resolv-conf", po::value<std::string>()->default_value(vlb::mgmt::kDefaultResolvConf),
+       "where system.dns_servers are written (atomically)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
   auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
   if (vm.count("file-prefix")) cfg->eal.file_prefix = vm["file-prefix"].as<std::string>();
   if (vm.count("control-socket")) cfg->control.socket = vm["control-socket"].as<std::string>();
+  vlb::mgmt::setResolvConfPath(vm["resolv-conf"].as<std::string>());
 
   // Blocked here, before EAL starts its threads, so that only the control thread's signalfd
   // sees them.

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
+#include <fstream>
 
 #include <rte_ethdev.h>
 #include <rte_version.h>
@@ -30,6 +31,17 @@ const char* stateName(dp::NeighbourState s) {
 Result<json> noArguments(const Words& args, const char* command) {
   if (!args.empty()) return fail(std::string("\"") + command + "\" takes no arguments");
   return json::object();
+}
+
+// A kernel interface's own counters (what went through the kernel: the exception path).
+json kernelLinkCounters(const std::string& name) {
+  json out = json::object();
+  for (const char* c : {"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_dropped"}) {
+    std::ifstream f("/sys/class/net/" + name + "/statistics/" + c);
+    uint64_t n = 0;
+    if (f >> n) out[c] = n;
+  }
+  return out;
 }
 
 }  // namespace
@@ -123,7 +135,16 @@ void Appliance::registerShowCommands() {
                    {"rx_nombuf", nic.rx_nombuf}}},
       });
     }
-    return json{{"interfaces", list}};
+    json vlans = json::array();
+    for (const PortRuntime& p : ports_)
+      for (const auto& v : p.twin->vlans()) {
+        json addresses = json::array();
+        for (const auto& a : v.spec.addresses) addresses.push_back(a.text);
+        vlans.push_back({{"name", v.spec.name}, {"port", p.config.name}, {"id", v.spec.id},
+                         {"mtu", v.spec.mtu}, {"addresses", addresses}, {"ifindex", v.ifindex},
+                         {"kernel_counters", kernelLinkCounters(v.spec.name)}});
+      }
+    return json{{"interfaces", list}, {"vlans", vlans}};
   });
 
   commands_.add("show drops", "every lost packet by reason, in all and per interface",

@@ -1,4 +1,4 @@
-// Object kinds of the network: ports, routes, SNAT pools, static NAT, forwarding services.
+// Object kinds of the network: ports, VLANs, routes, SNAT pools, static NAT, forwarding services.
 #include "mgmt/model/kinds.h"
 
 namespace vlb::model::kinds {
@@ -14,6 +14,13 @@ void registerNetwork(Registry& r) {
       integer("rx_descriptors", 64, 16384, "Receive ring size"),
       integer("tx_descriptors", 64, 16384, "Transmit ring size"),
   }}, {"name"}, "Datapath ports"));
+  r.add("network", keyedList("vlans", "vlan", {"vlan", {
+      scalar("name", Type::kName, "VLAN sub-interface name, e.g. int.100"),
+      scalar("port", Type::kName, "The port the VLAN is tagged on"),
+      integer("id", 1, 4094, "802.1Q VLAN id"),
+      list("addresses", scalar("", Type::kPrefix, ""), "Self IPs with their subnet"),
+      integer("mtu", 576, 9000, "MTU (default: the port's)"),
+  }}, {"name"}, "802.1Q VLANs on the ports"));
   r.add("network", keyedList("routes", "route", {"route", {
       scalar("destination", Type::kPrefix, "Destination network"),
       scalar("gateway", Type::kIpAddress, "Next hop"),

@@ -5,6 +5,8 @@
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vlan.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
@@ -99,6 +101,15 @@ void readAddresses(nl_cache* cache, dp::KernelTables& t) {
   });
 }
 
+void readVlans(nl_cache* cache, dp::KernelTables& t) {
+  forEach(cache, [&](nl_object* o) {
+    auto* link = reinterpret_cast<rtnl_link*>(o);
+    if (!rtnl_link_is_vlan(link)) return;
+    t.vlans.push_back({rtnl_link_get_ifindex(link), rtnl_link_get_link(link),
+                       uint16_t(rtnl_link_vlan_get_id(link))});
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<KernelFollower>> KernelFollower::open() {
@@ -157,6 +168,10 @@ Result<dp::KernelTables> KernelFollower::dump() {
   if (int rc = rtnl_addr_alloc_cache(sync_, &cache); rc < 0)
     return fail(std::string("cannot read addresses: ") + nl_geterror(rc));
   readAddresses(cache, t);
+  nl_cache_free(cache);
+  if (int rc = rtnl_link_alloc_cache(sync_, AF_UNSPEC, &cache); rc < 0)
+    return fail(std::string("cannot read links: ") + nl_geterror(rc));
+  readVlans(cache, t);
   nl_cache_free(cache);
   dirty_ = false;
   return t;

@@ -1,4 +1,4 @@
-// Follows the kernel's IPv4 routes, neighbours and addresses. Events on a non-blocking netlink
+// Follows the kernel's IPv4 routes, neighbours, addresses and VLAN links. Events on a non-blocking netlink
 // socket only mark the tables dirty; `dump()` then reads them whole (the caller rate-limits it). An overrun (ENOBUFS) is
 // treated like any event: the next dump is a full resync, so nothing is ever missed.
 #pragma once

@@ -1,4 +1,6 @@
+// The kernel twin (kernel_twin.h): its TAP, self IPs and MTU; neighbours, routes and sysctls.
 #include "mgmt/twin/kernel_twin.h"
+#include "mgmt/twin/twin_netlink.h"
 
 #include <fcntl.h>
 
@@ -18,25 +20,10 @@
 namespace vlb::mgmt {
 namespace {
 
-// A route netlink socket for one configuration step.
-class NlSocket {
- public:
-  NlSocket() : sock_(nl_socket_alloc()) {
-    if (sock_ && nl_connect(sock_, NETLINK_ROUTE) != 0) {
-      nl_socket_free(sock_);
-      sock_ = nullptr;
-    }
-  }
-  ~NlSocket() {
-    if (sock_) nl_socket_free(sock_);
-  }
-  nl_sock* get() const { return sock_; }
-
- private:
-  nl_sock* sock_;
-};
-
-std::string nlError(int rc) { return nl_geterror(rc); }
+using twin_netlink::NlSocket;
+using twin_netlink::nlError;
+using twin_netlink::addTwinAddress;
+using twin_netlink::removeTwinAddress;
 
 Status configureLink(nl_sock* sock, const std::string& name, const dp::MacAddr& mac, unsigned mtu) {
   rtnl_link* link = nullptr;
@@ -52,21 +39,6 @@ Status configureLink(nl_sock* sock, const std::string& name, const dp::MacAddr& 
   rtnl_link_put(change);
   rtnl_link_put(link);
   if (rc < 0) return fail("twin " + name + ": cannot set MAC, MTU and up: " + nlError(rc));
-  return Ok{};
-}
-
-Status addTwinAddress(nl_sock* sock, const std::string& twin, int ifindex, const config::IpPrefix& p) {
-  nl_addr* local = nullptr;
-  if (nl_addr_parse(p.text.c_str(), p.address.family, &local) < 0)
-    return fail("twin " + twin + ": cannot use address " + p.text);
-  rtnl_addr* addr = rtnl_addr_alloc();
-  rtnl_addr_set_ifindex(addr, ifindex);
-  rtnl_addr_set_local(addr, local);
-  if (p.address.family == AF_INET6) rtnl_addr_set_flags(addr, IFA_F_NODAD);
-  int rc = rtnl_addr_add(sock, addr, NLM_F_REPLACE);
-  rtnl_addr_put(addr);
-  nl_addr_put(local);
-  if (rc < 0) return fail("twin " + twin + ": cannot add address " + p.text + ": " + nlError(rc));
   return Ok{};
 }
 
@@ -120,16 +92,24 @@ Status KernelTwin::addAddress(const config::IpPrefix& prefix) {
 Status KernelTwin::removeAddress(const config::IpPrefix& p) {
   NlSocket sock;
   if (!sock.get()) return fail("cannot open a netlink socket");
-  nl_addr* local = nullptr;
-  if (nl_addr_parse(p.text.c_str(), p.address.family, &local) < 0)
-    return fail("twin " + name_ + ": cannot use address " + p.text);
-  rtnl_addr* addr = rtnl_addr_alloc();
-  rtnl_addr_set_ifindex(addr, ifindex_);
-  rtnl_addr_set_local(addr, local);
-  const int rc = rtnl_addr_delete(sock.get(), addr, 0);
-  rtnl_addr_put(addr);
-  nl_addr_put(local);
-  if (rc < 0) return fail("twin " + name_ + ": cannot remove address " + p.text + ": " + nlError(rc));
+  return removeTwinAddress(sock.get(), name_, ifindex_, p);
+}
+
+Status KernelTwin::setMtu(unsigned mtu) { return setLinkMtu(ifindex_, name_, mtu); }
+
+Status setLinkMtu(int ifindex, const std::string& name, unsigned mtu) {
+  NlSocket sock;
+  if (!sock.get()) return fail("cannot open a netlink socket");
+  rtnl_link* link = nullptr;
+  if (int rc = rtnl_link_get_kernel(sock.get(), ifindex, nullptr, &link); rc < 0)
+    return fail("interface " + name + ": cannot read the link: " + nlError(rc));
+  rtnl_link* change = rtnl_link_alloc();
+  rtnl_link_set_mtu(change, mtu);
+  const int rc = rtnl_link_change(sock.get(), link, change, 0);
+  rtnl_link_put(change);
+  rtnl_link_put(link);
+  if (rc < 0)
+    return fail("interface " + name + ": cannot set MTU " + std::to_string(mtu) + ": " + nlError(rc));
   return Ok{};
 }
 
@@ -183,6 +163,16 @@ Status changeKernelRoute(const config::Route& route, bool remove) {
 }  // namespace
 
 Status addKernelRoute(const config::Route& route) { return changeKernelRoute(route, false); }
+
+config::Route defaultRouteVia(const config::IpAddress& gateway) {
+  config::Route r;
+  r.destination.address.family = gateway.family;
+  r.destination.length = 0;
+  r.destination.text = gateway.family == AF_INET6 ? "::/0" : "0.0.0.0/0";
+  r.destination.address.text = gateway.family == AF_INET6 ? "::" : "0.0.0.0";
+  r.gateway = gateway;
+  return r;
+}
 Status deleteKernelRoute(const config::Route& route) { return changeKernelRoute(route, true); }
 
 }  // namespace vlb::mgmt

@@ -123,10 +123,13 @@ def vlbsh_exe():
 class Vlbd:
     """vlbd running in the lab's lb namespace."""
 
-    def __init__(self, lab, config=None, args=()):
+    def __init__(self, lab, config=None, args=(), wrapper=()):
         self.lab = lab
         self.config = config or lab_config(lab.prefix)
         self.args = list(args)  # more vlbd options, e.g. ["--state-dir", DIR]
+        self.wrapper = list(wrapper)  # a command vlbd runs under, e.g. ["unshare", "--uts"]
+        # Never the host's /etc/resolv.conf, whatever the config says.
+        self.resolv_conf = lab.state / "resolv.conf"
         self.socket = self.config["control"]["socket"]
         self.config_path = lab.state / "vlbd.json"
         self.log_path = lab.state / "vlbd.log"
@@ -135,7 +138,8 @@ class Vlbd:
     def start(self, ready_timeout=30):
         self.config_path.write_text(json.dumps(self.config, indent=1))
         with open(self.log_path, "w") as log:
-            self.proc = self.lab.popen("lb", [vlbd_exe(), "--config", str(self.config_path), *self.args],
+            self.proc = self.lab.popen("lb", [*self.wrapper, vlbd_exe(), "--config", str(self.config_path),
+                                              "--resolv-conf", str(self.resolv_conf), *self.args],
                                        stdout=log, stderr=subprocess.STDOUT)
         _daemons.append(self)
         deadline = time.monotonic() + ready_timeout
@@ -230,8 +234,18 @@ def pytest_runtest_makereport(item, call):
 def start_udp_name_servers(lab, port):
     """A UDP server on every real answering each datagram with the real's name; returns the
     processes once all three listen (a datagram before that would meet a port unreachable)."""
-    servers = [lab.popen(f"real{n}", ["socat", f"UDP4-RECVFROM:{port},fork,reuseaddr",
-                                      f"SYSTEM:echo real{n}"]) for n in (1, 2, 3)]
+    # One process answering from its one socket (socat's fork-per-datagram child sometimes lost
+    # its answer to a broken pipe under load).
+    code = ("import socket, sys\n"
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            "s.bind(('0.0.0.0', int(sys.argv[1])))\n"
+            "answer = (sys.argv[2] + '\\n').encode()\n"
+            "while True:\n"
+            "    _, peer = s.recvfrom(2048)\n"
+            "    s.sendto(answer, peer)\n")
+    servers = [lab.popen(f"real{n}", ["/usr/bin/python3", "-c", code, str(port), f"real{n}"])
+               for n in (1, 2, 3)]
 
     def listening(host):
         assert lab.run(host, ["ss", "-Hlun", f"sport = :{port}"]).stdout.strip(), f"{host}: not yet"

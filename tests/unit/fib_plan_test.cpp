@@ -148,5 +148,85 @@ TEST(FibPlan, APlanEqualsItselfAndNotAChangedNeighbour) {
   EXPECT_NE(a, planFib(t, portOf));
 }
 
+// --- 802.1Q sub-interfaces of the twins ---
+
+constexpr int kIntVlan100 = 20, kIntVlan200 = 21, kStrayVlan = 22;
+
+KernelTables labWithVlans() {
+  auto t = lab();
+  t.vlans.push_back({kIntVlan100, kIntTwin, 100});
+  t.vlans.push_back({kIntVlan200, kIntTwin, 200});
+  t.vlans.push_back({kStrayVlan, kMgmtNic, 300});  // not on a twin: not the datapath's
+  t.routes.push_back({ipv4("203.0.113.64"), 26, 0, kIntVlan100, RouteType::kUnicast});
+  t.routes.push_back({ipv4("203.0.113.128"), 26, 0, kIntVlan200, RouteType::kUnicast});
+  t.addresses.push_back({ipv4("203.0.113.65"), 26, kIntVlan100});
+  t.addresses.push_back({ipv4("203.0.113.129"), 26, kIntVlan200});
+  return t;
+}
+
+TEST(FibPlan, ANeighbourOnAVlanIsForwardedOnItsPortWithItsTag) {
+  auto t = labWithVlans();
+  t.neighbours.push_back({ipv4("203.0.113.70"), kIntVlan100, mac(0x70), NeighbourState::kReachable});
+  t.neighbours.push_back({ipv4("192.0.2.11"), kIntTwin, mac(0x11), NeighbourState::kReachable});
+  const auto plan = planFib(t, portOf);
+  const Adjacency* on_vlan = resolve(plan, ipv4("203.0.113.70"));
+  ASSERT_NE(on_vlan, nullptr);
+  EXPECT_EQ(on_vlan->kind, Adjacency::Kind::kForward);
+  EXPECT_EQ(on_vlan->port, 1);
+  EXPECT_EQ(on_vlan->vlan, 100);
+  EXPECT_EQ(on_vlan->self_ip, ipv4("203.0.113.65"));
+  const Adjacency* untagged = resolve(plan, ipv4("192.0.2.11"));
+  ASSERT_NE(untagged, nullptr);
+  EXPECT_EQ(untagged->vlan, 0);
+  EXPECT_EQ(untagged->self_ip, ipv4("192.0.2.1"));
+}
+
+TEST(FibPlan, AGatewayOnAVlanCarriesTheTagAndTheVlansSelfIp) {
+  auto t = labWithVlans();
+  t.routes.push_back({0, 0, ipv4("203.0.113.190"), kIntVlan200, RouteType::kUnicast});
+  t.neighbours.push_back({ipv4("203.0.113.190"), kIntVlan200, mac(0x90), NeighbourState::kStale});
+  const auto plan = planFib(t, portOf);
+  const Adjacency* a = resolve(plan, ipv4("198.18.0.1"));  // off-lab: the default route
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->kind, Adjacency::Kind::kForward);
+  EXPECT_EQ(a->vlan, 200);
+  EXPECT_EQ(a->dst_mac.bytes[5], 0x90);
+  EXPECT_EQ(a->self_ip, ipv4("203.0.113.129"));
+}
+
+TEST(FibPlan, TheSelfIpIgnoresHostAddresses) {
+  auto t = lab();
+  t.addresses.insert(t.addresses.begin(), {ipv4("203.0.113.10"), 32, kIntTwin});  // a VIP
+  t.neighbours.push_back({ipv4("192.0.2.11"), kIntTwin, mac(0x11), NeighbourState::kReachable});
+  const Adjacency* a = resolve(planFib(t, portOf), ipv4("192.0.2.11"));
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->self_ip, ipv4("192.0.2.1"));
+}
+
+TEST(FibPlan, ListsEachPortsVlansOnlyForTwins) {
+  const auto plan = planFib(labWithVlans(), portOf);
+  EXPECT_EQ(plan.vlans, (std::vector<PortVlan>{{1, 100}, {1, 200}}));
+}
+
+TEST(FibPlan, OneNextHopOnTwoVlansIsTwoAdjacencies) {
+  auto t = labWithVlans();
+  t.neighbours.push_back({ipv4("203.0.113.70"), kIntVlan100, mac(0x70), NeighbourState::kReachable});
+  t.neighbours.push_back({ipv4("203.0.113.140"), kIntVlan200, mac(0x70), NeighbourState::kReachable});
+  const auto plan = planFib(t, portOf);
+  const Adjacency* a = resolve(plan, ipv4("203.0.113.70"));
+  const Adjacency* b = resolve(plan, ipv4("203.0.113.140"));
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a->vlan, 100);
+  EXPECT_EQ(b->vlan, 200);
+}
+
+TEST(FibPlan, AVlanSubInterfaceAppearingChangesThePlan) {
+  auto t = lab();
+  const auto before = planFib(t, portOf);
+  t.vlans.push_back({kIntVlan100, kIntTwin, 100});
+  EXPECT_NE(planFib(t, portOf), before);
+}
+
 }  // namespace
 }  // namespace vlb::dp

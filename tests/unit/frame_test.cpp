@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "datapath/packet/checksum.h"
 #include "packet_builder.h"
 
@@ -98,6 +100,113 @@ TEST(RewriteForwarded, SetsMacsDecrementsTtlKeepsChecksumValid) {
   EXPECT_EQ(0, std::memcmp(f.data() + 6, mac(0x10).bytes, 6));
   EXPECT_EQ(ipv4Ttl(f.data()), 8);
   EXPECT_TRUE(checksumValid(f.data() + kEthHeaderLen, 20));
+}
+
+// --- 802.1Q ---
+
+TEST(ClassifyFrame, TaggedIpv4IsRoutedWithItsVlanAndL3Offset) {
+  const auto v = classify(Ipv4Frame().vlan(100, 5).dst("192.0.2.12").build());
+  EXPECT_EQ(v.kind, FrameKind::kIpv4);
+  EXPECT_EQ(v.ipv4_dst, test::ipv4("192.0.2.12"));
+  EXPECT_EQ(v.vlan, 100);
+  EXPECT_EQ(v.l3_offset, kTaggedHeaderLen);
+  EXPECT_TRUE(v.tagged());
+}
+
+TEST(ClassifyFrame, UntaggedHasNoVlanAndOffset14) {
+  const auto v = classify(Ipv4Frame().build());
+  EXPECT_EQ(v.vlan, 0);
+  EXPECT_EQ(v.l3_offset, kEthHeaderLen);
+  EXPECT_FALSE(v.tagged());
+}
+
+TEST(ClassifyFrame, TaggedArpIsPuntedWithItsVlan) {
+  auto f = Ipv4Frame().vlan(4094).build();
+  f[16] = 0x08;
+  f[17] = 0x06;  // the inner EtherType: ARP
+  const auto v = classify(f);
+  EXPECT_EQ(v.kind, FrameKind::kPunt);
+  EXPECT_EQ(v.vlan, 4094);
+  EXPECT_TRUE(v.tagged());
+}
+
+TEST(ClassifyFrame, TaggedHeadersAreCheckedAtTheirOffset) {
+  auto bad = Ipv4Frame().vlan(7).build();
+  bad[kTaggedHeaderLen + 10] ^= 0xff;  // IPv4 checksum
+  EXPECT_EQ(classify(bad).drop, DropReason::kBadIpv4Checksum);
+  auto cut = Ipv4Frame().vlan(7).build();
+  cut.resize(16);  // the tag is cut short
+  EXPECT_EQ(classify(cut).drop, DropReason::kRunt);
+  auto truncated = Ipv4Frame().vlan(7).build();
+  truncated.resize(kTaggedHeaderLen + 12);
+  EXPECT_EQ(classify(truncated).drop, DropReason::kBadIpv4Length);
+}
+
+TEST(ClassifyFrame, ATagInsideATagIsPunted) {
+  auto f = Ipv4Frame().vlan(7).build();
+  f[16] = 0x81;
+  f[17] = 0x00;
+  EXPECT_EQ(classify(f).kind, FrameKind::kPunt);
+}
+
+TEST(L3Offset, FollowsTheEtherType) {
+  EXPECT_EQ(l3OffsetOf(Ipv4Frame().build().data()), kEthHeaderLen);
+  EXPECT_EQ(l3OffsetOf(Ipv4Frame().vlan(3).build().data()), kTaggedHeaderLen);
+}
+
+// A frame in a buffer with 4 bytes of room before it, as an mbuf's headroom.
+struct Buffer {
+  explicit Buffer(const std::vector<uint8_t>& frame) : bytes(4, 0xee) {
+    bytes.insert(bytes.end(), frame.begin(), frame.end());
+  }
+  uint8_t* frame() { return bytes.data() + 4; }
+  std::vector<uint8_t> from(const uint8_t* start) const {
+    return {start, bytes.data() + bytes.size()};
+  }
+  std::vector<uint8_t> bytes;
+};
+
+// What a routed frame should look like: the expected frame built directly, with new MACs and
+// the TTL one lower.
+std::vector<uint8_t> expectedRouted(Ipv4Frame f) {
+  auto out = f.dstMac(mac(0x20)).ttl(8).build();
+  std::memcpy(out.data() + 6, mac(0x10).bytes, 6);
+  return out;
+}
+
+TEST(RewriteForwardedVlan, PushesATagOntoAnUntaggedFrame) {
+  Buffer b(Ipv4Frame().ttl(9).build());
+  uint8_t* start = rewriteForwardedVlan(b.frame(), kEthHeaderLen, 200, mac(0x10), mac(0x20));
+  EXPECT_EQ(start, b.frame() - 4);
+  EXPECT_EQ(b.from(start), expectedRouted(Ipv4Frame().vlan(200)));
+}
+
+TEST(RewriteForwardedVlan, PopsTheTagForAnUntaggedEgress) {
+  Buffer b(Ipv4Frame().vlan(100).ttl(9).build());
+  uint8_t* start = rewriteForwardedVlan(b.frame(), kTaggedHeaderLen, 0, mac(0x10), mac(0x20));
+  EXPECT_EQ(start, b.frame() + 4);
+  EXPECT_EQ(b.from(start), expectedRouted(Ipv4Frame()));
+}
+
+TEST(RewriteForwardedVlan, RewritesTheIdAndKeepsThePriority) {
+  Buffer b(Ipv4Frame().vlan(100, 6).ttl(9).build());
+  uint8_t* start = rewriteForwardedVlan(b.frame(), kTaggedHeaderLen, 300, mac(0x10), mac(0x20));
+  EXPECT_EQ(start, b.frame());
+  EXPECT_EQ(b.from(start), expectedRouted(Ipv4Frame().vlan(300, 6)));
+  EXPECT_TRUE(checksumValid(start + kTaggedHeaderLen, 20));
+}
+
+TEST(RewriteForwardedVlan, UntaggedToUntaggedIsThePlainRewrite) {
+  Buffer b(Ipv4Frame().ttl(9).build());
+  uint8_t* start = rewriteForwardedVlan(b.frame(), kEthHeaderLen, 0, mac(0x10), mac(0x20));
+  EXPECT_EQ(start, b.frame());
+  EXPECT_EQ(b.from(start), expectedRouted(Ipv4Frame()));
+}
+
+TEST(PopVlanTag, LeavesTheUntaggedFrame) {
+  Buffer b(Ipv4Frame().vlan(100).build());
+  uint8_t* start = popVlanTag(b.frame());
+  EXPECT_EQ(b.from(start), Ipv4Frame().build());
 }
 
 }  // namespace

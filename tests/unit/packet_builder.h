@@ -29,6 +29,12 @@ class Ipv4Frame {
   Ipv4Frame& ttl(uint8_t t) { ttl_ = t; return *this; }
   Ipv4Frame& payload(size_t n) { payload_ = n; return *this; }
   Ipv4Frame& options(size_t words) { option_words_ = words; return *this; }
+  // An 802.1Q tag (TPID 0x8100) with this VLAN id and priority.
+  Ipv4Frame& vlan(uint16_t id, uint8_t priority = 0) {
+    tag_ = uint16_t(priority << 13 | (id & 0x0fff));
+    tagged_ = true;
+    return *this;
+  }
 
   std::vector<uint8_t> build() const {
     const size_t ihl = 5 + option_words_;
@@ -51,6 +57,10 @@ class Ipv4Frame {
     const uint16_t sum = dp::internetChecksum(ip, ihl * 4);
     ip[10] = uint8_t(sum >> 8);
     ip[11] = uint8_t(sum);
+    if (tagged_) {
+      const uint8_t tag[4] = {0x81, 0x00, uint8_t(tag_ >> 8), uint8_t(tag_)};
+      f.insert(f.begin() + 12, tag, tag + 4);
+    }
     return f;
   }
 
@@ -61,6 +71,8 @@ class Ipv4Frame {
   uint8_t ttl_ = 64;
   size_t payload_ = 26;
   size_t option_words_ = 0;
+  bool tagged_ = false;
+  uint16_t tag_ = 0;
 };
 
 }  // namespace vlb::test

@@ -17,6 +17,7 @@ inline constexpr const char* kFullConfig = R"json({
     {"name": "int", "role": "internal", "devargs": "net_af_packet1,iface=int0", "twin": "int-twin",
      "addresses": ["192.0.2.1/24"], "rx_descriptors": 512, "tx_descriptors": 512}
   ],
+  "vlans": [{"name": "int.100", "port": "int", "id": 100, "addresses": ["10.100.0.1/24"], "mtu": 1400}],
   "routes": [{"destination": "10.0.0.0/8", "gateway": "192.0.2.254"}],
   "snat_pools": [{"name": "edge-out", "addresses": ["203.0.113.50", "203.0.113.51"]}],
   "static_nats": [{"public": "203.0.113.60", "private": "192.0.2.60"}],

@@ -25,7 +25,7 @@ TEST_P(ModelRefusals, NameObjectFieldValueAndExpectation) {
 }
 
 constexpr const char* kKinds =
-    "hostname, system, eal, control, datapath, port, route, snat-pool, static-nat, forwarding-service, "
+    "hostname, system, eal, control, datapath, port, vlan, route, snat-pool, static-nat, forwarding-service, "
     "virtual-service, certificate, l7-service";
 
 const std::string kMissingObject = std::string("set: missing object (expected one of: ") + kKinds + ")";
