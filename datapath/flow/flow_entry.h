@@ -21,6 +21,7 @@ constexpr uint8_t kFlowSnat = 0x01;         // source translated (automap or poo
 constexpr uint8_t kFlowTransparent = 0x02;  // snat none: the real sees the client's address
 constexpr uint8_t kFlowLooseInit = 0x04;    // the service accepts mid-stream pickup
 constexpr uint8_t kFlowLooseClose = 0x08;   // the first FIN closes
+constexpr uint8_t kFlowForwarding = 0x10;   // a forwarding service's: `service` is its slot, no real
 constexpr uint8_t kFlowReply = 0x40;  // set by the table: this is the real → client direction
 constexpr uint8_t kFlowInUse = 0x80;  // set by the table
 

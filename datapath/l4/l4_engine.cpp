@@ -1,4 +1,7 @@
+// The L4 engine: flows, virtual services, static NATs and forwarding services (l4_engine.h).
 #include "datapath/l4/l4_engine.h"
+
+#include <algorithm>
 
 #include "datapath/nat/nat_rewrite.h"
 #include "datapath/packet/bytes.h"
@@ -18,8 +21,23 @@ inline uint8_t tcpFlags(const uint8_t* ip) { return ip[(ip[0] & 0x0f) * 4 + 13];
 
 NatTuple tupleOf(const flow::Rewrite& r) { return {r.src, r.dst, r.sport, r.dport}; }
 
-// What the first pass of a burst learnt of a packet.
-enum class Step : uint8_t { kDone, kLaterFragment, kIcmpError, kLookup };
+// What the first pass of a burst learnt of a packet. kStateless: no ports to track (a protocol
+// other than TCP, UDP and ICMP echo): only a static NAT can claim it.
+enum class Step : uint8_t { kDone, kLaterFragment, kIcmpError, kLookup, kStateless };
+
+bool contains(const std::vector<uint32_t>& sorted, uint32_t addr) {
+  return std::binary_search(sorted.begin(), sorted.end(), addr);
+}
+
+template <uint32_t StaticNat::*Field>
+const StaticNat* findNat(const std::vector<StaticNat>& sorted, uint32_t addr) {
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), addr,
+                             [](const StaticNat& n, uint32_t a) { return n.*Field < a; });
+  return it != sorted.end() && (*it).*Field == addr ? &*it : nullptr;
+}
+
+// Multicast and broadcast are never a forwarding service's.
+bool multicastOrBroadcast(uint32_t addr) { return addr >= 0xe0000000u; }
 
 }  // namespace
 
@@ -35,11 +53,15 @@ std::unique_ptr<Engine> Engine::create(uint32_t lcore, uint32_t lcores, uint32_t
   e->sched_ = std::make_unique<std::unique_ptr<sched::LcoreState>[]>(kMaxServices);
   e->real_counters_ = std::make_unique<std::unique_ptr<RealCounters[]>[]>(kMaxServices);
   e->service_counters_ = std::make_unique<ServiceCounters[]>(kMaxServices);
+  e->static_nat_counters_ = std::make_unique<NatCounters[]>(kMaxStaticNats);
+  e->forwarding_counters_ = std::make_unique<NatCounters[]>(kMaxForwarding);
   return e;
 }
 
 bool Engine::prepare(const Services& services) {
-  if (services.list.size() > kMaxServices) return false;
+  if (services.list.size() > kMaxServices || services.static_nats.size() > kMaxStaticNats ||
+      services.forwarding.size() > kMaxForwarding)
+    return false;
   for (size_t slot = 0; slot < services.list.size(); ++slot) {
     if (services.list[slot].reals.size() > sched::kMaxReals) return false;
     if (sched_[slot]) continue;
@@ -60,17 +82,18 @@ void Engine::processBurst(const BurstPacket* pkts, size_t n, uint32_t now, const
   size_t nkeys = 0;
   for (size_t i = 0; i < n; ++i) {
     uint8_t* ip = pkts[i].ip;
-    L4View v;
+    L4View v{};
     step[i] = Step::kDone;
-    if (viewL4(ip, pkts[i].len, &v) != NatResult::kOk) {
+    const NatResult viewed = viewL4(ip, pkts[i].len, &v);
+    const bool echo = v.protocol == kProtoIcmp && (v.icmp_type == 8 || v.icmp_type == 0);
+    if (viewed == NatResult::kTruncated) {
       out[i] = notMine();
+    } else if (viewed == NatResult::kUnsupported) {
+      step[i] = Step::kStateless;
     } else if (!v.first_fragment) {
       step[i] = Step::kLaterFragment;
-    } else if (v.protocol == kProtoIcmp) {
-      if (isIcmpError(v.icmp_type))
-        step[i] = Step::kIcmpError;
-      else
-        out[i] = notMine();
+    } else if (v.protocol == kProtoIcmp && !echo) {
+      step[i] = isIcmpError(v.icmp_type) ? Step::kIcmpError : Step::kStateless;
     } else {
       step[i] = Step::kLookup;
       key_of[i] = uint8_t(nkeys);
@@ -86,7 +109,17 @@ void Engine::processBurst(const BurstPacket* pkts, size_t n, uint32_t now, const
     switch (step[i]) {
       case Step::kDone: break;
       case Step::kLaterFragment: out[i] = laterFragment(p.ip, p.len, now, services); break;
-      case Step::kIcmpError: out[i] = icmpError(p.ip, p.len); break;
+      case Step::kIcmpError: {
+        out[i] = icmpError(p.ip, p.len);
+        bool matched;
+        if (out[i].outcome == Outcome::kNotMine) out[i] = staticNat(p, services, &matched);
+        break;
+      }
+      case Step::kStateless: {
+        bool matched;
+        out[i] = staticNat(p, services, &matched);
+        break;
+      }
       case Step::kLookup: {
         const size_t k = key_of[i];
         uint32_t slot = slots[k];
@@ -101,7 +134,7 @@ void Engine::processBurst(const BurstPacket* pkts, size_t n, uint32_t now, const
         const uint16_t service =
             services.classifier.lookup(keys[k].dst, keys[k].proto, keys[k].dport);
         out[i] = service == ServiceTable::kNone
-                     ? notMine()
+                     ? unclaimed(p, keys[k], flags[k], now, fib, services)
                      : open(p, keys[k], flags[k], service, now, fib, services);
         break;
       }
@@ -112,6 +145,7 @@ void Engine::processBurst(const BurstPacket* pkts, size_t n, uint32_t now, const
 Verdict Engine::established(const BurstPacket& p, uint32_t slot, uint8_t flags, uint32_t now,
                             const Services& services) {
   const flow::FlowEntry& e = flows_->entry(slot);
+  if (e.flags & flow::kFlowForwarding) return forwardingEstablished(p, slot, flags, now);
   const Service& s = services.list[e.service];
   if (s.any_gone && s.reset_gone && s.reals[e.real].gone) {
     // The service resets flows to a removed or failed real: end the connection on both sides
@@ -154,6 +188,9 @@ Verdict Engine::translate(uint8_t* ip, size_t len, const flow::Rewrite& r, uint3
 Verdict Engine::laterFragment(uint8_t* ip, size_t len, uint32_t now, const Services& services) {
   NatTuple to;
   if (!fragments_.find(ip, now, &to)) {
+    bool matched;
+    const Verdict nat = staticNat({ip, uint16_t(len), 0}, services, &matched);
+    if (matched) return nat;
     // Not a fragment of a translated datagram we know: to a VIP it is lost, else routed as is.
     return services.classifier.isVip(load32(ip + 16)) ? dropped(DropReason::kFragmentUnknown)
                                                       : notMine();
@@ -257,8 +294,14 @@ Verdict Engine::open(const BurstPacket& p, const flow::FlowKey& key, uint8_t fla
 }
 
 void Engine::closed(const flow::FlowEntry& o) {
+  // ICMP echo ports were allocated without a real port (the identifier is the translated one).
   if (o.flags & flow::kFlowSnat)
-    ports_->release(o.rewrite.src, o.key.proto, o.rewrite.dst, o.rewrite.dport, o.rewrite.sport);
+    ports_->release(o.rewrite.src, o.key.proto, o.rewrite.dst,
+                    o.key.proto == kProtoIcmp ? 0 : o.rewrite.dport, o.rewrite.sport);
+  if (o.flags & flow::kFlowForwarding) {
+    forwarding_counters_[o.service].closed.add(1);
+    return;
+  }
   sched_[o.service]->connClosed(o.real);
   service_counters_[o.service].closed.add(1);
   real_counters_[o.service][o.real].closed.add(1);
@@ -268,11 +311,149 @@ void Engine::age(uint32_t now, uint32_t budget, const Services& services) {
   flows_->expireWith(
       now, budget,
       [&services](const flow::FlowEntry& e) {
+        if (e.flags & flow::kFlowForwarding)
+          return flow::timeoutFor(services.timeouts, e.key.proto, e.tcp_state);
         const uint32_t idle = services.list[e.service].idle_ticks;
         if (e.key.proto != kProtoTcp || e.tcp_state == flow::TcpState::kEstablished) return idle;
         return flow::timeoutFor(services.timeouts, e.key.proto, e.tcp_state);
       },
       [this](const flow::FlowEntry& original, const flow::FlowEntry&) { closed(original); });
+}
+
+// Static NAT, stateless: to a public address, the destination becomes the private one; from a
+// private address (to anything but the appliance's own addresses, unless hairpinned through
+// another public one), the source becomes the public one. `matched`: false when neither applies.
+Verdict Engine::staticNat(const BurstPacket& p, const Services& services, bool* matched) {
+  *matched = false;
+  if (services.nat_by_public.empty()) return notMine();
+  const uint32_t src = load32(p.ip + 12), dst = load32(p.ip + 16);
+  const StaticNat* in = findNat<&StaticNat::public_addr>(services.nat_by_public, dst);
+  const StaticNat* out = findNat<&StaticNat::private_addr>(services.nat_by_private, src);
+  if (out && !in && contains(services.local_addresses, dst)) out = nullptr;
+  if (!in && !out) return notMine();
+  *matched = true;
+  const uint32_t to_src = out ? out->public_addr : src, to_dst = in ? in->private_addr : dst;
+  if (natRewriteAddresses(p.ip, p.len, to_src, to_dst) != NatResult::kOk) return notMine();
+  if (in) {
+    static_nat_counters_[in->slot].packets_in.add(1);
+    static_nat_counters_[in->slot].bytes_in.add(p.len);
+  }
+  if (out) {
+    static_nat_counters_[out->slot].packets_out.add(1);
+    static_nat_counters_[out->slot].bytes_out.add(p.len);
+  }
+  return forward(to_dst);
+}
+
+Verdict Engine::unclaimed(const BurstPacket& p, const flow::FlowKey& key, uint8_t flags,
+                          uint32_t now, const Fib& fib, const Services& services) {
+  bool matched;
+  const Verdict nat = staticNat(p, services, &matched);
+  if (matched) return nat;
+  for (const uint16_t slot : services.forwarding_order)
+    if (services.forwarding[slot].contains(key.src))
+      return forwardingOpen(p, key, flags, slot, now, fib, services);
+  for (const uint16_t slot : services.forwarding_order) {
+    const Forwarding& f = services.forwarding[slot];
+    if (f.contains(key.dst)) {
+      if (f.snat != SnatMode::kNone) forwardingInbound(p, key, flags, slot, now);
+      break;
+    }
+  }
+  return notMine();
+}
+
+// A connection opened from outside to a host of a SNAT forwarding service's network is routed as
+// it is, but tracked untranslated, so that the host's answers are recognised as replies and not
+// taken for new outgoing connections to translate. Best effort: when the table is full the packet
+// is routed all the same.
+void Engine::forwardingInbound(const BurstPacket& p, const flow::FlowKey& key, uint8_t flags,
+                               uint16_t slot, uint32_t now) {
+  const bool syn = (flags & (flow::kTcpSyn | flow::kTcpAck)) == flow::kTcpSyn;
+  if (key.proto == kProtoTcp && !syn) return;
+  if (key.proto == kProtoIcmp && p.ip[(p.ip[0] & 0x0f) * 4] != 8) return;  // echo requests only
+  flow::NewConnection conn = flow::natConnection(key, {key.dst, key.dport}, {key.src, key.sport});
+  conn.service = slot;
+  conn.flags = flow::kFlowForwarding;
+  conn.tcp_state = key.proto == kProtoTcp ? flow::TcpState::kSynSent : flow::TcpState::kEstablished;
+  if (flows_->insert(conn, now).status != flow::InsertStatus::kOk) return;
+  NatCounters& c = forwarding_counters_[slot];
+  c.opened.add(1);
+  c.packets_in.add(1);
+  c.bytes_in.add(p.len);
+}
+
+// A new connection from a forwarding service's source network. Without SNAT it is only counted
+// and routed; with SNAT it opens a flow (the reply comes back to the SNAT address and port, which
+// names this lcore) and leaves with the egress port's self IP (automap) or a pool address.
+Verdict Engine::forwardingOpen(const BurstPacket& p, const flow::FlowKey& key, uint8_t flags,
+                               uint16_t slot, uint32_t now, const Fib& fib,
+                               const Services& services) {
+  const Forwarding& f = services.forwarding[slot];
+  NatCounters& c = forwarding_counters_[slot];
+  if (multicastOrBroadcast(key.dst) || contains(services.local_addresses, key.dst))
+    return notMine();
+  if (f.snat == SnatMode::kNone) {
+    c.packets_out.add(1);
+    c.bytes_out.add(p.len);
+    return notMine();
+  }
+  const bool syn = (flags & (flow::kTcpSyn | flow::kTcpAck)) == flow::kTcpSyn;
+  if (key.proto == kProtoTcp && !syn) return dropped(DropReason::kL4NotSyn);
+  // Echo requests open; a stray echo reply (its request came in before the service) is routed.
+  if (key.proto == kProtoIcmp && p.ip[(p.ip[0] & 0x0f) * 4] != 8) return notMine();
+  const Adjacency* adj = fib.lookup(key.dst);
+  if (!adj || adj->kind == Adjacency::Kind::kDrop) return notMine();  // the worker drops it
+  // Not resolved yet: the worker hands the translated packet to the kernel to route.
+  const size_t port = adj->kind == Adjacency::Kind::kForward ? adj->port : f.automap_port;
+  flow::Endpoint source;
+  if (f.snat == SnatMode::kAutomap)
+    source.addr = port < services.port_self_ip.size() ? services.port_self_ip[port] : 0;
+  else
+    source.addr = f.pool.empty() ? 0 : f.pool[sched::hashSourceV4(key.src) % f.pool.size()];
+  const bool icmp = key.proto == kProtoIcmp;
+  if (source.addr)
+    source.port = ports_->allocate(source.addr, key.proto, key.dst, icmp ? 0 : key.dport);
+  if (source.addr == 0 || source.port == flow::SnatPortAllocator::kNone) {
+    c.refused.add(1);
+    return dropped(DropReason::kSnatExhausted);
+  }
+  // ICMP echo: the translated identifier is the flow's port both ways (see FlowKey).
+  flow::NewConnection conn =
+      flow::natConnection(key, {key.dst, icmp ? source.port : key.dport}, source);
+  conn.service = slot;
+  conn.original.egress_port = uint8_t(port);
+  conn.flags = flow::kFlowSnat | flow::kFlowForwarding;
+  conn.tcp_state = key.proto == kProtoTcp ? flow::TcpState::kSynSent : flow::TcpState::kEstablished;
+  if (flows_->insert(conn, now).status != flow::InsertStatus::kOk) {
+    ports_->release(source.addr, key.proto, key.dst, icmp ? 0 : key.dport, source.port);
+    c.refused.add(1);
+    return dropped(DropReason::kFlowTableFull);
+  }
+  c.opened.add(1);
+  c.packets_out.add(1);
+  c.bytes_out.add(p.len);
+  return translate(p.ip, p.len, conn.original.rewrite, now);
+}
+
+Verdict Engine::forwardingEstablished(const BurstPacket& p, uint32_t slot, uint8_t flags,
+                                      uint32_t now) {
+  const flow::FlowEntry& e = flows_->entry(slot);
+  if (e.key.proto == kProtoTcp)
+    flows_->trackTcp(slot, flags, now);
+  else
+    flows_->touch(slot, now);
+  NatCounters& c = forwarding_counters_[e.service];
+  // SNAT connections were opened from the source network, tracked ones from outside.
+  const bool from_source = (e.dir() == flow::FlowDir::kOriginal) == bool(e.flags & flow::kFlowSnat);
+  if (from_source) {
+    c.packets_out.add(1);
+    c.bytes_out.add(p.len);
+  } else {
+    c.packets_in.add(1);
+    c.bytes_in.add(p.len);
+  }
+  return translate(p.ip, p.len, e.rewrite, now);
 }
 
 }  // namespace vlb::dp::l4

@@ -1,11 +1,15 @@
-// One datapath lcore's L4 virtual services: its own flow table, SNAT ports and scheduler state.
-// For each IPv4 packet it decides: not a virtual service's (route it as it is), translated (route
-// it to its new destination), answered (a TCP reset or ICMP unreachable, built in place, routed
-// back to the sender), or dropped for a named reason. No locks, no allocation per packet.
+// One datapath lcore's L4 virtual services, static NATs and forwarding services: its own flow
+// table, SNAT ports and scheduler state. For each IPv4 packet it decides: none of theirs (route it
+// as it is), translated (route it to its new destination), answered (a TCP reset or ICMP
+// unreachable, built in place, routed back to the sender), or dropped for a named reason. No
+// locks, no allocation per packet.
 //
 // The services come with each call (the generation the worker loaded for this poll): they change
-// live. Before publishing a generation the control thread calls prepare() on every engine, which
-// gives new service slots their per-lcore state; slots are never taken back.
+// live. Precedence: an established flow, then a virtual service (VIP, protocol, port), then a
+// static NAT (destination public, or source private: stateless), then a forwarding service
+// (source prefix; SNAT opens a flow), then plain routing. Before publishing a generation the
+// control thread calls prepare() on every engine, which gives new service slots their per-lcore
+// state; slots are never taken back.
 #pragma once
 
 #include <cstddef>
@@ -62,6 +66,26 @@ struct RealTotals {
   }
 };
 
+// A static NAT's or a forwarding service's, per lcore.
+struct alignas(64) NatCounters {
+  // in: to the public address (static NAT), to the source network (forwarding); out: from them
+  Counter packets_in, bytes_in;
+  Counter packets_out, bytes_out;
+  Counter opened, closed;  // forwarding with SNAT: connections (both SNATed ones and
+                           // those opened from outside, tracked untranslated)
+  Counter refused;         // forwarding with SNAT: new connections dropped (no port, table full)
+};
+
+struct NatTotals {
+  uint64_t packets_in = 0, bytes_in = 0, packets_out = 0, bytes_out = 0;
+  uint64_t opened = 0, closed = 0, refused = 0;
+  void accumulate(const NatCounters& c) {
+    packets_in += c.packets_in.get(), bytes_in += c.bytes_in.get();
+    packets_out += c.packets_out.get(), bytes_out += c.bytes_out.get();
+    opened += c.opened.get(), closed += c.closed.get(), refused += c.refused.get();
+  }
+};
+
 enum class Outcome : uint8_t { kNotMine, kForward, kDrop };
 
 struct Verdict {
@@ -82,6 +106,8 @@ struct BurstPacket {
 class Engine {
  public:
   static constexpr uint32_t kMaxServices = 1024;  // service slots over the daemon's life
+  static constexpr uint32_t kMaxStaticNats = 4096;  // static NAT slots over the daemon's life
+  static constexpr uint32_t kMaxForwarding = 256;   // forwarding service slots likewise
 
   // Off the fast path: allocates everything. nullptr when memory is short.
   static std::unique_ptr<Engine> create(uint32_t lcore, uint32_t lcores, uint32_t connections);
@@ -112,6 +138,8 @@ class Engine {
     static const RealCounters kZero{};
     return real_counters_[slot] ? real_counters_[slot][real] : kZero;
   }
+  const NatCounters& staticNat(size_t slot) const { return static_nat_counters_[slot]; }
+  const NatCounters& forwarding(size_t slot) const { return forwarding_counters_[slot]; }
   const flow::FlowTable& flows() const { return *flows_; }
   // The active connections this lcore holds per real of a service (for lc/wlc when a
   // scheduler table is rebuilt) — read from any thread, approximate.
@@ -127,6 +155,16 @@ class Engine {
   Verdict open(const BurstPacket& p, const flow::FlowKey& key, uint8_t tcp_flags, uint16_t service,
                uint32_t now, const Fib& fib, const Services& services);
   Verdict refuse(const BurstPacket& p, DropReason why);
+  // No flow and no virtual service: a static NAT's, a forwarding service's, or plain routing.
+  Verdict unclaimed(const BurstPacket& p, const flow::FlowKey& key, uint8_t tcp_flags, uint32_t now,
+                    const Fib& fib, const Services& services);
+  Verdict staticNat(const BurstPacket& p, const Services& services, bool* matched);
+  Verdict forwardingOpen(const BurstPacket& p, const flow::FlowKey& key, uint8_t tcp_flags,
+                         uint16_t slot, uint32_t now, const Fib& fib, const Services& services);
+  void forwardingInbound(const BurstPacket& p, const flow::FlowKey& key, uint8_t tcp_flags,
+                         uint16_t slot, uint32_t now);
+  Verdict forwardingEstablished(const BurstPacket& p, uint32_t slot, uint8_t tcp_flags,
+                                uint32_t now);
   Verdict icmpError(uint8_t* ip, size_t len);
   Verdict laterFragment(uint8_t* ip, size_t len, uint32_t now, const Services& services);
   Verdict translate(uint8_t* ip, size_t len, const flow::Rewrite& r, uint32_t now);
@@ -139,6 +177,8 @@ class Engine {
   std::unique_ptr<std::unique_ptr<sched::LcoreState>[]> sched_;
   std::unique_ptr<std::unique_ptr<RealCounters[]>[]> real_counters_;
   std::unique_ptr<ServiceCounters[]> service_counters_;
+  std::unique_ptr<NatCounters[]> static_nat_counters_;  // by static NAT slot
+  std::unique_ptr<NatCounters[]> forwarding_counters_;  // by forwarding slot
   FragmentTable fragments_;
   PersistenceTable persistence_;
 };

@@ -1,6 +1,7 @@
-// The L4 virtual services as the datapath sees them: one generation, compiled by the control
-// thread from the configuration, immutable, shared by every datapath lcore, replaced whole by a
-// pointer swap on every change (the old one freed after an RCU grace period).
+// The L4 virtual services, static NATs and forwarding services as the datapath sees them: one
+// generation, compiled by the control thread from the configuration, immutable, shared by every
+// datapath lcore, replaced whole by a pointer swap on every change (the old one freed after an
+// RCU grace period).
 //
 // Stable indexes. Flow entries name their service and real by index, and they outlive
 // generations, so indexes never change meaning: `list` is indexed by the service's slot, kept for
@@ -48,6 +49,28 @@ struct Service {
   bool any_gone = false;       // some real is gone (saves a look per packet when none is)
 };
 
+// A static NAT: 1:1 between a public and a private address, every protocol and port, both ways,
+// stateless. `slot` names its counters; kept for the life of the daemon like a service's.
+struct StaticNat {
+  uint32_t public_addr = 0;  // host order
+  uint32_t private_addr = 0;
+  uint16_t slot = 0;
+  bool removed = false;  // a placeholder in Services::static_nats
+};
+
+// A forwarding service: routed traffic from `source` (under `mask`) to anywhere that is not the
+// appliance's own, with its source translated (automap, pool; tracked in the flow table like an
+// L4 service's SNAT flows, with kFlowForwarding) or not (none: counted and routed).
+struct Forwarding {
+  std::string name;
+  uint32_t source = 0, mask = 0;  // host order
+  SnatMode snat = SnatMode::kAutomap;
+  std::vector<uint32_t> pool;  // kPool
+  uint8_t automap_port = 0;    // automap when the next hop is not resolved yet: this port's self IP
+  bool removed = false;        // a placeholder: its flows go on
+  bool contains(uint32_t addr) const { return (addr & mask) == source; }
+};
+
 struct Services {
   explicit Services(const std::vector<ServiceKey>& keys) : classifier(keys) {}
   ServiceTable classifier;
@@ -56,6 +79,17 @@ struct Services {
   std::vector<uint32_t> vips;               // sorted: every service's VIP, removed ones too
   std::vector<uint32_t> snat_addresses;     // sorted: every automap and pool source address
   std::vector<uint32_t> transparent_reals;  // sorted: the reals of services with snat none
+  // Static NATs by slot (removed ones as placeholders), and the live ones sorted both ways.
+  std::vector<StaticNat> static_nats;
+  std::vector<StaticNat> nat_by_public;   // sorted by public_addr
+  std::vector<StaticNat> nat_by_private;  // sorted by private_addr
+  // Forwarding services by slot (flows name it in FlowEntry::service), and the live slots in the
+  // order they are matched: longest source prefix first.
+  std::vector<Forwarding> forwarding;
+  std::vector<uint16_t> forwarding_order;
+  // sorted: the appliance's own addresses (self IPs, L4 and L7 VIPs, static NAT public addresses):
+  // traffic to them is never a forwarding service's.
+  std::vector<uint32_t> local_addresses;
   uint32_t ticks_per_second = 1000;
   flow::TimeoutProfile timeouts;  // the states other than established/UDP
 };

@@ -28,6 +28,20 @@ uint32_t owner(uint32_t src, uint32_t dst, uint16_t dport, bool ports_known, con
     return by_port < lcores ? by_port : kAnyLcore;
   }
   if (contains(s.transparent_reals, src)) return byAddress(dst, lcores);
+  // A forwarding service with SNAT: the source network's connections by the source address, so
+  // that the lcore that allocates the SNAT port (and gets the replies) sees every packet of them.
+  for (const uint16_t slot : s.forwarding_order) {
+    const Forwarding& f = s.forwarding[slot];
+    if (!f.contains(src)) continue;
+    return f.snat == SnatMode::kNone ? kAnyLcore : byAddress(src, lcores);
+  }
+  // Connections from outside to such a network are tracked too (by the host's address, so that
+  // its answers meet them).
+  for (const uint16_t slot : s.forwarding_order) {
+    const Forwarding& f = s.forwarding[slot];
+    if (!f.contains(dst)) continue;
+    return f.snat == SnatMode::kNone ? kAnyLcore : byAddress(dst, lcores);
+  }
   return kAnyLcore;
 }
 

@@ -6,7 +6,11 @@
 //   to a SNAT address, port in SNAT range: the lcore whose port range holds the port (it
 //                                          allocated the port: flow/snat_ports.h)
 //   from a real of a transparent service:  the destination (the client) address's hash
-//   anything else:                         whoever received it (routed traffic, the kernel's)
+//   from a forwarding service's source network, with SNAT: the source address's hash (its
+//                                          replies come back to a SNAT address: by port range)
+//   to such a network from outside:        the destination address's hash (tracked untranslated)
+//   anything else:                         whoever received it (routed traffic, static NAT: it
+//                                          is stateless, the kernel's)
 // ICMP errors go by the packet they quote, seen the other way. Hashing on addresses only (not
 // ports) keeps the fragments of a datagram together, since later fragments carry no ports; only
 // later fragments to a SNAT address cannot be placed, and go to every lcore (kEveryLcore), where

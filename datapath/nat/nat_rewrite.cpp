@@ -141,4 +141,43 @@ NatResult natRewriteIcmpError(uint8_t* ip, size_t len, uint32_t outer_dst,
   return NatResult::kOk;
 }
 
+NatResult natRewriteAddresses(uint8_t* ip, size_t len, uint32_t src, uint32_t dst) {
+  if (!headerOk(ip, len)) return NatResult::kTruncated;
+  const uint32_t old_src = load32(ip + 12), old_dst = load32(ip + 16);
+  L4View v{};
+  const NatResult view = viewL4(ip, len, &v);
+  if (view == NatResult::kTruncated) return view;
+  if (view == NatResult::kOk && v.protocol == kProtoIcmp && v.first_fragment &&
+      isIcmpError(v.icmp_type)) {
+    uint8_t quoted_proto = 0;
+    NatTuple q{};
+    const NatResult quoted = quotedTuple(ip, len, &quoted_proto, &q);
+    // kUnsupported with a protocol read: a quoted packet without ports (ICMP other than echo,
+    // GRE, ESP...) whose addresses are still translated.
+    if (quoted == NatResult::kOk || (quoted == NatResult::kUnsupported && quoted_proto != 0)) {
+      uint8_t* icmp = ip + headerLen(ip);
+      const size_t icmp_len = len - headerLen(ip);
+      q.src_addr = load32(icmp + 8 + 12);
+      q.dst_addr = load32(icmp + 8 + 16);
+      if (q.src_addr == old_dst) q.src_addr = dst;
+      if (q.dst_addr == old_src) q.dst_addr = src;
+      rewrite(icmp + 8, icmp_len - 8, q);
+      store16(icmp + 2, 0);
+      store16(icmp + 2, internetChecksum(icmp, icmp_len));
+    }
+  }
+  // The ports stay: rewrite() is handed the ones the packet has.
+  const NatTuple to{src, dst, v.src_port, v.dst_port};
+  if (view == NatResult::kOk && v.protocol == kProtoIcmp && v.icmp_type != 8 && v.icmp_type != 0) {
+    // Other ICMP carries no identifier to keep: addresses and the IP checksum only.
+    const uint32_t addresses = delta32(old_src, src) + delta32(old_dst, dst);
+    store32(ip + 12, src);
+    store32(ip + 16, dst);
+    adjust(ip + 10, addresses);
+    return NatResult::kOk;
+  }
+  rewrite(ip, len, to);  // other protocols: addresses only (rewrite() knows no more of them)
+  return NatResult::kOk;
+}
+
 }  // namespace vlb::dp

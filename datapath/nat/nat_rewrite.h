@@ -49,6 +49,13 @@ NatResult natRewriteIcmpError(uint8_t* ip, size_t len, uint32_t outer_dst, const
 // the flow it belongs to can be looked up. kUnsupported for other ICMP.
 NatResult quotedTuple(const uint8_t* ip, size_t len, uint8_t* quoted_protocol, NatTuple* out);
 
+// Static NAT (1:1, stateless): the packet's source and destination addresses become `src` and
+// `dst`, ports and identifiers kept, for any protocol. Checksums follow: IPv4 always; TCP and UDP
+// (pseudo header) when their header is in this packet; an ICMP error's quoted packet has the
+// address matching the changed one replaced too (the quoted destination when the source changes,
+// the quoted source when the destination changes), so that the error still names the connection.
+NatResult natRewriteAddresses(uint8_t* ip, size_t len, uint32_t src, uint32_t dst);
+
 inline bool isIcmpError(uint8_t type) { return type == 3 || type == 11 || type == 12; }
 
 }  // namespace vlb::dp

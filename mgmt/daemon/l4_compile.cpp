@@ -126,6 +126,79 @@ Status buildReals(const config::VirtualService& vs, const dp::l4::Service* old, 
   return Ok{};
 }
 
+uint32_t maskOf(uint8_t length) { return length == 0 ? 0 : ~uint32_t(0) << (32 - length); }
+
+// Static NATs keep their slot (their counters) by public address; removed ones stay as
+// placeholders, taken again when that address comes back.
+void compileStaticNats(const config::Config& cfg, const dp::l4::Services* previous,
+                       dp::l4::Services& out) {
+  if (previous) out.static_nats = previous->static_nats;
+  for (auto& n : out.static_nats) n.removed = true;
+  for (const auto& nat : cfg.static_nats) {
+    const uint32_t pub = ipv4HostOrder(nat.public_address);
+    auto it = std::find_if(out.static_nats.begin(), out.static_nats.end(),
+                           [pub](const dp::l4::StaticNat& n) { return n.public_addr == pub; });
+    if (it == out.static_nats.end()) {
+      out.static_nats.push_back({pub, 0, uint16_t(out.static_nats.size()), false});
+      it = out.static_nats.end() - 1;
+    }
+    it->private_addr = ipv4HostOrder(nat.private_address);
+    it->removed = false;
+    out.nat_by_public.push_back(*it);
+    out.local_addresses.push_back(pub);
+  }
+  out.nat_by_private = out.nat_by_public;
+  std::sort(out.nat_by_public.begin(), out.nat_by_public.end(),
+            [](const auto& a, const auto& b) { return a.public_addr < b.public_addr; });
+  std::sort(out.nat_by_private.begin(), out.nat_by_private.end(),
+            [](const auto& a, const auto& b) { return a.private_addr < b.private_addr; });
+}
+
+// The port whose self IP automap uses while a destination's next hop is not resolved: the first
+// external port with an IPv4 self IP (the way out of a forwarding service), else port 0.
+uint8_t automapFallbackPort(const config::Config& cfg) {
+  for (size_t i = 0; i < cfg.ports.size(); ++i)
+    if (cfg.ports[i].role == config::PortRole::kExternal)
+      for (const auto& a : cfg.ports[i].addresses)
+        if (a.address.family == AF_INET) return uint8_t(i);
+  return 0;
+}
+
+// Forwarding services keep their slot (their flows and counters) by name, like services.
+void compileForwarding(const config::Config& cfg, const dp::l4::Services* previous,
+                       dp::l4::Services& out) {
+  if (previous) out.forwarding = previous->forwarding;
+  for (auto& f : out.forwarding) f.removed = true;
+  const uint8_t fallback = automapFallbackPort(cfg);
+  for (const auto& fs : cfg.forwarding_services) {
+    auto it = std::find_if(out.forwarding.begin(), out.forwarding.end(),
+                           [&fs](const dp::l4::Forwarding& f) { return f.name == fs.name; });
+    if (it == out.forwarding.end()) {
+      out.forwarding.emplace_back();
+      it = out.forwarding.end() - 1;
+    }
+    dp::l4::Forwarding f;
+    f.name = fs.name;
+    f.mask = maskOf(fs.source.length);
+    f.source = ipv4HostOrder(fs.source.address) & f.mask;
+    f.snat = fs.snat == config::ForwardingService::Snat::kNone      ? dp::l4::SnatMode::kNone
+             : fs.snat == config::ForwardingService::Snat::kAutomap ? dp::l4::SnatMode::kAutomap
+                                                                    : dp::l4::SnatMode::kPool;
+    for (const auto& pool : cfg.snat_pools)
+      if (pool.name == fs.snat_pool)
+        for (const auto& a : pool.addresses) f.pool.push_back(ipv4HostOrder(a));
+    f.automap_port = fallback;
+    *it = std::move(f);
+    out.forwarding_order.push_back(uint16_t(it - out.forwarding.begin()));
+  }
+  // Longest source prefix first: the most specific service decides.
+  std::stable_sort(
+      out.forwarding_order.begin(), out.forwarding_order.end(),
+      [&out](uint16_t a, uint16_t b) { return out.forwarding[a].mask > out.forwarding[b].mask; });
+  for (const auto& f : out.forwarding)
+    for (uint32_t a : f.pool) out.snat_addresses.push_back(a);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& cfg,
@@ -178,6 +251,14 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
     for (auto& r : s.reals) r.gone = r.removed = true;
     s.any_gone = !s.reals.empty();
   }
+  compileStaticNats(cfg, previous, *out);
+  compileForwarding(cfg, previous, *out);
+  for (const auto& port : cfg.ports)
+    for (const auto& a : port.addresses)
+      if (a.address.family == AF_INET) out->local_addresses.push_back(ipv4HostOrder(a.address));
+  for (const auto& vs : cfg.virtual_services) out->local_addresses.push_back(ipv4HostOrder(vs.vip));
+  for (const auto& l7 : cfg.l7_services)
+    if (l7.address.family == AF_INET) out->local_addresses.push_back(ipv4HostOrder(l7.address));
   // For steering packets to the lcore that owns their flow (datapath/l4/steering.h).
   for (uint32_t self : out->port_self_ip)
     if (self) out->snat_addresses.push_back(self);
@@ -187,7 +268,8 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
     if (s.snat == dp::l4::SnatMode::kNone)
       for (const auto& r : s.reals) out->transparent_reals.push_back(r.addr);
   }
-  for (auto* v : {&out->vips, &out->snat_addresses, &out->transparent_reals}) {
+  for (auto* v :
+       {&out->vips, &out->snat_addresses, &out->transparent_reals, &out->local_addresses}) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }

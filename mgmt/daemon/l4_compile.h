@@ -1,6 +1,7 @@
-// Compiles the configuration's virtual services into what the datapath reads (dp::l4::Services):
-// one generation, with the stable slots of the previous one kept (see l4_services.h), so that a
-// live change never makes an established flow name another service or real.
+// Compiles the configuration's virtual services, static NATs and forwarding services into what
+// the datapath reads (dp::l4::Services): one generation, with the stable slots of the previous
+// one kept (see l4_services.h), so that a live change never makes an established flow name
+// another service or real.
 #pragma once
 
 #include <memory>
@@ -22,7 +23,8 @@ std::string realIdentity(const config::Real& r);
 using DownReals = std::set<std::string>;
 
 // `previous`: the generation this one replaces (nullptr at start). Services keep their slot by
-// name and reals their index by identity; removed ones stay as placeholders.
+// name and reals their index by identity, static NATs by public address, forwarding services by
+// name; removed ones stay as placeholders.
 Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& cfg,
                                                           const dp::l4::Services* previous,
                                                           const DownReals& down);

@@ -1,5 +1,6 @@
-// The control thread's side of the L4 virtual services: compiling them at start, their VIPs on
-// the kernel twins, keeping the reals' neighbours resolved, and the show commands.
+// The control thread's side of the L4 virtual services, static NATs and forwarding services:
+// compiling them at start, their VIPs and public addresses on the kernel twins, keeping the
+// reals' and private addresses' neighbours resolved, and the show commands.
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -51,6 +52,7 @@ std::set<std::string> vipsOf(const config::Config& cfg) {
   std::set<std::string> out;
   for (const auto& vs : cfg.virtual_services) out.insert(vs.vip.text);
   for (const auto& s : cfg.l7_services) out.insert(s.address.text);
+  for (const auto& n : cfg.static_nats) out.insert(n.public_address.text);
   return out;
 }
 
@@ -59,13 +61,16 @@ std::vector<std::pair<config::IpAddress, std::string>> vipList(const config::Con
   std::vector<std::pair<config::IpAddress, std::string>> out;
   for (const auto& vs : cfg.virtual_services) out.push_back({vs.vip, vs.name});
   for (const auto& s : cfg.l7_services) out.push_back({s.address, s.name});
+  for (const auto& n : cfg.static_nats)
+    out.push_back({n.public_address, "static NAT " + n.public_address.text});
   return out;
 }
 
 }  // namespace
 
 // Each VIP lives on a twin as a /32: the kernel answers ARP and ping for it, and the datapath
-// takes the service's ports before the kernel sees them.
+// takes the service's ports before the kernel sees them. A static NAT's public address too: the
+// kernel answers ARP for it, the datapath translates every packet to it first.
 Status Appliance::syncVips(const config::Config& next) {
   const auto wanted = vipsOf(next);
   for (const auto& [vip, service] : vipList(next)) {
@@ -142,23 +147,25 @@ Status Appliance::applyConfig(const config::Config& next) {
 // Reals on a port's subnet whose neighbour the kernel has not resolved are asked for, once a
 // second: the datapath forwards only to resolved neighbours (the health checks, when they come,
 // keep them fresh as a side effect).
+// Static NATs' private addresses likewise.
 void Appliance::resolveReals() {
-  if (!services_ || services_->list.empty()) return;
+  if (!services_ || (services_->list.empty() && cfg_.static_nats.empty())) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_resolve_ < kResolveInterval) return;
   last_resolve_ = now;
-  for (const auto& vs : cfg_.virtual_services) {
-    for (const auto& real : vs.reals) {
-      const int port = portOnSubnet(cfg_, real.address);
-      if (port < 0) continue;
-      const uint32_t addr = ipv4HostOrder(real.address);
-      const int ifindex = ports_[size_t(port)].twin->ifindex();
-      bool resolved = false;
-      for (const auto& n : tables_.neighbours)
-        resolved |= n.address == addr && n.ifindex == ifindex && dp::neighbourUsable(n.state);
-      if (!resolved) (void)resolveNeighbour(ifindex, real.address);
-    }
-  }
+  auto resolve = [this](const config::IpAddress& address) {
+    const int port = portOnSubnet(cfg_, address);
+    if (port < 0) return;
+    const uint32_t addr = ipv4HostOrder(address);
+    const int ifindex = ports_[size_t(port)].twin->ifindex();
+    bool resolved = false;
+    for (const auto& n : tables_.neighbours)
+      resolved |= n.address == addr && n.ifindex == ifindex && dp::neighbourUsable(n.state);
+    if (!resolved) (void)resolveNeighbour(ifindex, address);
+  };
+  for (const auto& vs : cfg_.virtual_services)
+    for (const auto& real : vs.reals) resolve(real.address);
+  for (const auto& nat : cfg_.static_nats) resolve(nat.private_address);
 }
 
 uint64_t Appliance::serviceOpened(size_t service) const { return serviceTotals(service).opened; }
@@ -296,6 +303,58 @@ void Appliance::registerServiceCommands() {
     j["real_servers"] = reals;
     return j;
   };
+
+  // Static NATs and forwarding services: what the datapath does with them, with the counters
+  // summed over the lcores.
+  auto natTotals = [this](bool forwarding, size_t slot) {
+    dp::l4::NatTotals t;
+    for (const auto& e : engines_)
+      t.accumulate(forwarding ? e->forwarding(slot) : e->staticNat(slot));
+    return t;
+  };
+  commands_.add("show static-nats", "1:1 static NATs with their packet counters",
+                [this, natTotals](const Words& a) -> Result<json> {
+                  if (!a.empty()) return fail("\"show static-nats\" takes no arguments");
+                  json list = json::array();
+                  for (size_t i = 0; services_ && i < services_->static_nats.size(); ++i) {
+                    const dp::l4::StaticNat& n = services_->static_nats[i];
+                    if (n.removed) continue;
+                    const dp::l4::NatTotals t = natTotals(false, n.slot);
+                    list.push_back({{"public", ipv4Text(n.public_addr)},
+                                    {"private", ipv4Text(n.private_addr)},
+                                    {"packets_in", t.packets_in},
+                                    {"bytes_in", t.bytes_in},
+                                    {"packets_out", t.packets_out},
+                                    {"bytes_out", t.bytes_out}});
+                  }
+                  return json{{"static_nats", list}};
+                });
+  commands_.add("show forwarding-services", "forwarding services with their counters",
+                [this, natTotals](const Words& a) -> Result<json> {
+                  if (!a.empty()) return fail("\"show forwarding-services\" takes no arguments");
+                  json list = json::array();
+                  for (size_t i = 0; services_ && i < services_->forwarding.size(); ++i) {
+                    const dp::l4::Forwarding& f = services_->forwarding[i];
+                    if (f.removed) continue;
+                    const dp::l4::NatTotals t = natTotals(true, i);
+                    int length = 0;
+                    for (uint32_t m = f.mask; m; m <<= 1) ++length;
+                    json j = {{"name", f.name},
+                              {"source", ipv4Text(f.source) + "/" + std::to_string(length)},
+                              {"snat", snatText(f.snat)},
+                              {"packets_out", t.packets_out},
+                              {"bytes_out", t.bytes_out}};
+                    if (f.snat != dp::l4::SnatMode::kNone) {
+                      j["packets_in"] = t.packets_in;
+                      j["bytes_in"] = t.bytes_in;
+                      j["connections"] = t.opened;
+                      j["active_connections"] = t.opened - t.closed;
+                      j["refused"] = t.refused;
+                    }
+                    list.push_back(j);
+                  }
+                  return json{{"forwarding_services", list}};
+                });
 
   commands_.add("show virtual-services", "L4 virtual services with their counters",
                 [this, serviceJson](const Words& a) -> Result<json> {

@@ -98,5 +98,56 @@ TEST_F(SteeringTest, OtherTrafficStaysWhereItArrived) {
   EXPECT_EQ(owner(packet(kReal, kSnat, 80, 40000)), kAnyLcore) << "the kernel's own port range";
 }
 
+// Forwarding services: with SNAT, an internal host's connections by its address, and the replies
+// to the SNAT address by the port the lcore allocated; without SNAT, and static NATs (stateless),
+// wherever they arrive.
+class ForwardingSteeringTest : public SteeringTest {
+ protected:
+  ForwardingSteeringTest() {
+    Forwarding snat;
+    snat.name = "edge-out", snat.source = ipv4("192.0.2.0"), snat.mask = 0xffffff00;
+    Forwarding none;
+    none.name = "plain", none.source = ipv4("192.0.2.128"), none.mask = 0xffffff80;
+    none.snat = SnatMode::kNone;
+    services_.forwarding = {snat, none};
+    services_.forwarding_order = {1, 0};
+    const StaticNat nat{ipv4("203.0.113.20"), ipv4("192.0.2.60"), 0, false};
+    services_.static_nats = services_.nat_by_public = services_.nat_by_private = {nat};
+  }
+};
+
+TEST_F(ForwardingSteeringTest, SnatConnectionsMeetTheirRepliesOnOneLcore) {
+  const uint32_t server = ipv4("198.51.100.200");
+  std::vector<int> seen(kLcores, 0);
+  for (uint32_t host = 1; host < 120; ++host) {
+    const uint32_t inside = ipv4("192.0.2.0") + host;
+    const uint32_t lcore = owner(packet(inside, server, 40000, 443));
+    ASSERT_LT(lcore, kLcores);
+    ++seen[lcore];
+    EXPECT_EQ(owner(packet(inside, server, 0, 0, 17, 185)), lcore) << "a later fragment too";
+    const uint16_t port = flow::lcorePortRange(lcore, kLcores).first + uint16_t(host);
+    EXPECT_EQ(owner(packet(server, kSnat, 443, port)), lcore);
+  }
+  for (int n : seen) EXPECT_GT(n, 10) << "internal hosts spread over the lcores";
+}
+
+TEST_F(ForwardingSteeringTest, ConnectionsFromOutsideMeetTheHostsAnswers) {
+  const uint32_t client = ipv4("198.51.100.201");
+  for (uint32_t host = 2; host < 40; ++host) {  // .1 is the self IP
+    const uint32_t inside = ipv4("192.0.2.0") + host;
+    const uint32_t lcore = owner(packet(client, inside, 50000, 22));
+    ASSERT_LT(lcore, kLcores);
+    EXPECT_EQ(owner(packet(inside, client, 22, 50000)), lcore);
+  }
+}
+
+TEST_F(ForwardingSteeringTest, WithoutSnatAndStaticNatStayWhereTheyArrive) {
+  const uint32_t server = ipv4("198.51.100.200");
+  EXPECT_EQ(owner(packet(ipv4("192.0.2.130"), server, 40000, 443)), kAnyLcore) << "snat none";
+  EXPECT_EQ(owner(packet(server, ipv4("192.0.2.130"), 443, 40000)), kAnyLcore) << "snat none";
+  EXPECT_EQ(owner(packet(server, ipv4("203.0.113.20"), 443, 40000)), kAnyLcore) << "to a public";
+  EXPECT_EQ(owner(packet(ipv4("198.51.100.9"), server, 40000, 443)), kAnyLcore) << "no service's";
+}
+
 }  // namespace
 }  // namespace vlb::dp::l4
