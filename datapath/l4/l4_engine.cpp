@@ -347,6 +347,11 @@ Verdict Engine::staticNat(const BurstPacket& p, const Services& services, bool* 
 
 Verdict Engine::unclaimed(const BurstPacket& p, const flow::FlowKey& key, uint8_t flags,
                           uint32_t now, const Fib& fib, const Services& services) {
+  // Before static NAT and forwarding: such a real may sit in a SNAT forwarding network.
+  if (key.proto == kProtoTcp && !services.to_kernel.empty() &&
+      std::binary_search(services.to_kernel.begin(), services.to_kernel.end(),
+                         uint64_t(key.src) << 16 | key.sport))
+    return {Outcome::kToKernel, DropReason::kNone, 0};
   bool matched;
   const Verdict nat = staticNat(p, services, &matched);
   if (matched) return nat;

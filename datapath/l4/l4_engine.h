@@ -86,7 +86,8 @@ struct NatTotals {
   }
 };
 
-enum class Outcome : uint8_t { kNotMine, kForward, kDrop };
+// kToKernel: hand the packet unchanged to the kernel twin (an L7 transparent real's answer).
+enum class Outcome : uint8_t { kNotMine, kForward, kDrop, kToKernel };
 
 struct Verdict {
   Outcome outcome;

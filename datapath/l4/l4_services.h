@@ -90,6 +90,10 @@ struct Services {
   // sorted: the appliance's own addresses (self IPs, L4 and L7 VIPs, static NAT public addresses):
   // traffic to them is never a forwarding service's.
   std::vector<uint32_t> local_addresses;
+  // sorted: address << 16 | port of the reals of L7 services with `transparent`: the proxy
+  // connects to them from clients' addresses, so their TCP answers without a flow here go to the
+  // kernel (its policy rules hand them to the proxy) instead of being routed to the client.
+  std::vector<uint64_t> to_kernel;
   uint32_t ticks_per_second = 1000;
   flow::TimeoutProfile timeouts;  // the states other than established/UDP
 };

@@ -186,6 +186,10 @@ void Worker::processBurst(const Fib* fib, const l4::Services* services, rte_mbuf
         drop(in_port[i], l4v.drop, m);
         continue;
       }
+      if (l4v.outcome == l4::Outcome::kToKernel) {
+        punt(in_port[i], m, 0);
+        continue;
+      }
       translated = l4v.outcome == l4::Outcome::kForward;
       if (translated) dst[i] = l4v.dst;
       if (l4v.len) {  // the engine answered in place: the frame takes the answer's length

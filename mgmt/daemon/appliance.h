@@ -30,6 +30,7 @@
 #include "mgmt/netlink/kernel_follower.h"
 #include "mgmt/revisions/revision_store.h"
 #include "mgmt/twin/kernel_twin.h"
+#include "mgmt/daemon/transparent_reals.h"
 
 namespace vlb::mgmt {
 namespace l7 {
@@ -101,6 +102,8 @@ class Appliance {
   // live by applyConfig, stopped first.
   Status startL7();
   Status applyL7(const config::Config& next);
+  // Policy rules delivering transparent reals' answers to the proxy (l7_transparent.cpp).
+  Status syncTransparentRules(const config::Config& next);
   void stopL7();
   void registerL7Commands();
   // Real-server checks (health_control.cpp) on the control thread; their verdicts feed down_reals_.
@@ -154,6 +157,7 @@ class Appliance {
   bool eal_up_ = false;
   rte_mempool* pool_ = nullptr;
   std::vector<PortRuntime> ports_;
+  std::set<TransparentReal> transparent_rules_;  // policy rules installed in the kernel
   std::vector<rte_ring*> punt_rings_, inject_rings_, handoff_rings_;
   dp::PuntDoorbell punt_doorbell_;  // wakes run() when a worker punts while it sleeps
   std::vector<std::unique_ptr<dp::Worker>> workers_;

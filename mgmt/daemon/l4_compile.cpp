@@ -7,6 +7,7 @@
 #include <string>
 
 #include "datapath/flow/flow_entry.h"
+#include "mgmt/daemon/transparent_reals.h"
 
 namespace vlb::mgmt {
 namespace {
@@ -268,6 +269,9 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
     if (s.snat == dp::l4::SnatMode::kNone)
       for (const auto& r : s.reals) out->transparent_reals.push_back(r.addr);
   }
+  for (const auto& real : transparentRealsOf(cfg))
+    out->to_kernel.push_back(uint64_t(real.address) << 16 | real.port);
+  std::sort(out->to_kernel.begin(), out->to_kernel.end());
   for (auto* v :
        {&out->vips, &out->snat_addresses, &out->transparent_reals, &out->local_addresses}) {
     std::sort(v->begin(), v->end());

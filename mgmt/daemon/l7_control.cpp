@@ -50,6 +50,10 @@ Status Appliance::startL7() {
     l7_.reset();
     return st;
   }
+  if (auto st = syncTransparentRules(cfg_); !st) {
+    l7_.reset();
+    return st;
+  }
   L7Fds& fds = fdsOf()[this];
   fds.timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (fds.timer >= 0) {
@@ -87,7 +91,13 @@ Status Appliance::startL7() {
 
 Status Appliance::applyL7(const config::Config& next) {
   if (!l7_) return Ok{};  // before startL7: start() compiles cfg_ itself
-  return l7_->apply(next);
+  if (auto st = l7_->apply(next); !st) return st;
+  if (auto st = syncTransparentRules(next); !st) {
+    (void)l7_->apply(cfg_);  // the commit is refused whole
+    (void)syncTransparentRules(cfg_);
+    return st;
+  }
+  return Ok{};
 }
 
 void Appliance::stopL7() {
@@ -102,6 +112,7 @@ void Appliance::stopL7() {
   }
   if (l7_) l7_->stop();
   l7_.reset();
+  if (auto st = syncTransparentRules(config::Config{}); !st) logLine(st.error());
 }
 
 void Appliance::registerL7Commands() {
