@@ -102,6 +102,7 @@ class Appliance {
   // live by applyConfig, stopped first.
   Status startL7();
   Status applyL7(const config::Config& next);
+  Status checkL7(const config::Config& next);  // commit check: certificates and logs load
   // Policy rules delivering transparent reals' answers to the proxy (l7_transparent.cpp).
   Status syncTransparentRules(const config::Config& next);
   void stopL7();

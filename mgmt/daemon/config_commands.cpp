@@ -204,6 +204,7 @@ void Appliance::registerConfigCommands() {
       if (!parsed) return fail(parsed.error());
       if (auto compiled = compileServices(*parsed, services_.get(), down_reals_); !compiled)
         return fail(compiled.error());
+      if (auto st = checkL7(*parsed); !st) return fail(st.error());
       return json{{"check", "ok"}};
     }
     std::optional<std::chrono::seconds> confirm;

@@ -89,6 +89,10 @@ Status Appliance::startL7() {
   return Ok{};
 }
 
+Status Appliance::checkL7(const config::Config& next) {
+  return l7_ ? l7_->check(next) : Status{Ok{}};
+}
+
 Status Appliance::applyL7(const config::Config& next) {
   if (!l7_) return Ok{};  // before startL7: start() compiles cfg_ itself
   if (auto st = l7_->apply(next); !st) return st;

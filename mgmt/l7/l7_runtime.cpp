@@ -28,6 +28,12 @@ Result<std::unique_ptr<L7Runtime>> L7Runtime::create(const RuntimeOptions& optio
 
 L7Runtime::~L7Runtime() { stop(); }
 
+Status L7Runtime::check(const config::Config& next) {
+  auto g = build(next);
+  if (!g) return Error{g.error()};
+  return Ok{};
+}
+
 Status L7Runtime::apply(const config::Config& next) {
   joinRetired(false);
   std::string fingerprint = l7Fingerprint(next);

@@ -70,6 +70,9 @@ class L7Runtime {
   L7Runtime& operator=(const L7Runtime&) = delete;
 
   Status apply(const config::Config& next);
+  // What apply would refuse that only compiling shows (certificates, keys, access log paths),
+  // without starting or changing anything: for `commit check`.
+  Status check(const config::Config& next);
   // `real` is "address:port"; errors name an unknown service or real.
   Status setRealUp(const std::string& service, const std::string& real, bool up);
   void tick(std::chrono::steady_clock::time_point now);

@@ -244,12 +244,16 @@ def test_a_commit_refused_by_the_l7_part_changes_nothing(appliance):
     bad = lab.state / "not-a-cert.pem"
     bad.write_text("this is not PEM\n")
     before = shell(appliance, "show running-config").stdout
-    p = shell(appliance, "set virtual-service extra vip 203.0.113.41 protocol tcp port 80 "
-                         "real 192.0.2.11:80; "
-                         f"set certificate broken cert-file {bad} key-file {bad}; "
-                         "set l7-service web address 203.0.113.42 protocol https certificates broken; "
-                         "set l7-service web pool p real 192.0.2.11:80; "
-                         "set l7-service web default-action pool p; commit", check=False)
+    edits = ("set virtual-service extra vip 203.0.113.41 protocol tcp port 80 real 192.0.2.11:80; "
+             f"set certificate broken cert-file {bad} key-file {bad}; "
+             "set l7-service web address 203.0.113.42 protocol https certificates broken; "
+             "set l7-service web pool p real 192.0.2.11:80; "
+             "set l7-service web default-action pool p")
+    # commit check loads the certificates too, and says the same.
+    p = shell(appliance, edits + "; commit check", check=False)
+    assert p.returncode != 0 and "broken" in p.stderr, (p.stdout, p.stderr)
+    shell(appliance, "discard")
+    p = shell(appliance, edits + "; commit", check=False)
     assert p.returncode != 0 and "broken" in p.stderr, (p.stdout, p.stderr)
     shell(appliance, "discard")
     assert shell(appliance, "show running-config").stdout == before
