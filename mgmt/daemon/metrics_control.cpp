@@ -83,6 +83,40 @@ void Appliance::fillMetrics(metrics::MetricsPage& page) {
     }
   }
 
+  // Static NATs (by public address, an appliance address) and forwarding services.
+  auto& nat_packets = page.counter("static_nat_packets", "Packets of a static NAT: in to the public address, out from the private one");
+  auto& nat_bytes = page.counter("static_nat_bytes", "Bytes of a static NAT, by direction");
+  auto& fwd_packets = page.counter("forwarding_packets", "Packets of a forwarding service: out from its source network, in back to it");
+  auto& fwd_bytes = page.counter("forwarding_bytes", "Bytes of a forwarding service, by direction");
+  auto& fwd_conns = page.counter("forwarding_connections", "Connections a forwarding service with SNAT tracked");
+  auto& fwd_active = page.gauge("forwarding_active_connections", "Open connections of a forwarding service with SNAT");
+  auto sum = [this](auto counters_of) {
+    dp::l4::NatTotals t;
+    for (const auto& e : engines_) t.accumulate(counters_of(*e));
+    return t;
+  };
+  for (size_t i = 0; services_ && i < services_->static_nats.size(); ++i) {
+    const dp::l4::StaticNat& n = services_->static_nats[i];
+    if (n.removed) continue;
+    const auto t = sum([&n](const dp::l4::Engine& e) -> const dp::l4::NatCounters& { return e.staticNat(n.slot); });
+    const std::string pub = ipv4Text(n.public_addr);
+    nat_packets.add({{"public", pub}, {"direction", "in"}}, t.packets_in);
+    nat_packets.add({{"public", pub}, {"direction", "out"}}, t.packets_out);
+    nat_bytes.add({{"public", pub}, {"direction", "in"}}, t.bytes_in);
+    nat_bytes.add({{"public", pub}, {"direction", "out"}}, t.bytes_out);
+  }
+  for (size_t i = 0; services_ && i < services_->forwarding.size(); ++i) {
+    const dp::l4::Forwarding& f = services_->forwarding[i];
+    if (f.removed) continue;
+    const auto t = sum([i](const dp::l4::Engine& e) -> const dp::l4::NatCounters& { return e.forwarding(i); });
+    fwd_packets.add({{"service", f.name}, {"direction", "in"}}, t.packets_in);
+    fwd_packets.add({{"service", f.name}, {"direction", "out"}}, t.packets_out);
+    fwd_bytes.add({{"service", f.name}, {"direction", "in"}}, t.bytes_in);
+    fwd_bytes.add({{"service", f.name}, {"direction", "out"}}, t.bytes_out);
+    fwd_conns.add({{"service", f.name}}, t.opened);
+    fwd_active.add({{"service", f.name}}, t.opened - t.closed);
+  }
+
   // L7 services: requests, responses by class, bytes, connections, and the request latency.
   if (l7_) {
     auto& requests = page.counter("l7_requests", "HTTP requests received by an L7 service");

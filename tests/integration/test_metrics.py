@@ -26,6 +26,8 @@ def appliance(lab):
          "pools": [{"name": "all", "reals": [{"address": "192.0.2.11", "port": 80}]}],
          "rules": [{"name": "all", "match": {"path_prefix": "/"}, "action": {"pool": "all"}}]},
     ]
+    config["static_nats"] = [{"public": "203.0.113.60", "private": "192.0.2.13"}]
+    config["forwarding_services"] = [{"name": "real2-out", "source": "192.0.2.12/32", "snat": "none"}]
     daemon = Vlbd(lab, config).start()
     try:
         yield daemon
@@ -76,3 +78,15 @@ def test_metrics_server_refuses_other_paths(appliance):
     r = appliance.lab.run("real3", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                                     f"http://{METRICS}/other"], timeout=10, check=False)
     assert r.stdout == "404"
+
+
+def test_static_nat_and_forwarding_counters(appliance):
+    lab = appliance.lab
+    lab.run("client1", ["ping", "-c", "3", "-W", "2", "203.0.113.60"], timeout=15)  # to real3
+    lab.run("real2", ["ping", "-c", "2", "-W", "2", "198.51.100.10"], timeout=15)
+    _, m = scrape(lab)
+    nat = {dict(k)["direction"]: v for k, v in m["vlb_static_nat_packets_total"].items()
+           if dict(k)["public"] == "203.0.113.60"}
+    assert nat["in"] >= 3 and nat["out"] >= 3, nat
+    out = m["vlb_forwarding_packets_total"][(("direction", "out"), ("service", "real2-out"))]
+    assert out >= 2, m["vlb_forwarding_packets_total"]
