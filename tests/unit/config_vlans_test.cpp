@@ -46,7 +46,7 @@ TEST(ConfigVlans, ParsesNamePortIdAddressesAndMtu) {
 TEST(ConfigVlans, DefaultGatewayMayBeOnAVlanSubnet) {
   Json v = vlan("int.100", "int", 100);
   v["addresses"] = {"198.18.100.1/24"};
-  Json j = labWith({v});
+  Json j = labWith(Json::array({v}));
   j["system"] = {{"default_gateway", "198.18.100.254"}};
   Result<Config> cfg = parseConfig(j.dump());
   ASSERT_TRUE(cfg.ok()) << cfg.error();

@@ -198,7 +198,8 @@ TEST(FibPlan, TheSelfIpIgnoresHostAddresses) {
   auto t = lab();
   t.addresses.insert(t.addresses.begin(), {ipv4("203.0.113.10"), 32, kIntTwin});  // a VIP
   t.neighbours.push_back({ipv4("192.0.2.11"), kIntTwin, mac(0x11), NeighbourState::kReachable});
-  const Adjacency* a = resolve(planFib(t, portOf), ipv4("192.0.2.11"));
+  const auto plan = planFib(t, portOf);
+  const Adjacency* a = resolve(plan, ipv4("192.0.2.11"));
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->self_ip, ipv4("192.0.2.1"));
 }
