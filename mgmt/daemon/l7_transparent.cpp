@@ -16,29 +16,13 @@
 
 #include "mgmt/daemon/appliance.h"
 #include "mgmt/daemon/log.h"
+#include "mgmt/twin/twin_netlink.h"
 
 namespace vlb::mgmt {
 namespace {
 
-constexpr uint32_t kTransparentTable = 7438;  // "VLB" on no keypad: an unlikely table number
+constexpr uint32_t kTransparentTable = 7438;  // vlbd's own routing table number
 constexpr uint32_t kTransparentRulePriority = 7438;
-
-class RouteSocket {
- public:
-  RouteSocket() : sock_(nl_socket_alloc()) {
-    if (sock_ && nl_connect(sock_, NETLINK_ROUTE) != 0) {
-      nl_socket_free(sock_);
-      sock_ = nullptr;
-    }
-  }
-  ~RouteSocket() {
-    if (sock_) nl_socket_free(sock_);
-  }
-  nl_sock* get() const { return sock_; }
-
- private:
-  nl_sock* sock_;
-};
 
 Status changeLocalTable(nl_sock* sock, bool remove) {
   nl_addr* any = nullptr;
@@ -100,7 +84,7 @@ std::set<TransparentReal> transparentRealsOf(const config::Config& cfg) {
 Status Appliance::syncTransparentRules(const config::Config& next) {
   const auto wanted = transparentRealsOf(next);
   if (wanted == transparent_rules_) return Ok{};
-  RouteSocket sock;
+  twin_netlink::NlSocket sock;
   if (!sock.get()) return fail("transparent: cannot open a netlink socket");
   if (!wanted.empty() && transparent_rules_.empty())
     if (auto st = changeLocalTable(sock.get(), false); !st) return st;

@@ -252,3 +252,18 @@ def start_udp_name_servers(lab, port):
     for n in (1, 2, 3):
         eventually(lambda: listening(f"real{n}"), timeout=10)
     return servers
+
+
+def start_peer_echo(lab, host, port):
+    """A TCP server on `host` answering each connection with the address it came from (what a
+    server behind NAT sees); returns the process once it listens."""
+    server = lab.popen(host, ["socat", f"TCP4-LISTEN:{port},reuseaddr,fork", "SYSTEM:echo $SOCAT_PEERADDR"])
+
+    def listening():
+        assert lab.run(host, ["ss", "-Hltn", f"sport = :{port}"]).stdout.strip(), f"{host}: not yet"
+    try:
+        eventually(listening, timeout=10)
+    except BaseException:
+        server.kill()
+        raise
+    return server

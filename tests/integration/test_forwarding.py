@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import Vlbd, eventually, lab_config, vlbsh_exe
+from conftest import start_peer_echo, Vlbd, eventually, lab_config, vlbsh_exe
 
 SERVER = "198.51.100.10"  # client1 plays the external server
 EXT_SELF = "198.51.100.1"
@@ -27,14 +27,12 @@ def fwd(lab, request):
             port["devargs"] += ",qpairs=2"
     config["forwarding_services"] = [{"name": "edge-out", "source": "192.0.2.0/24", "snat": "automap"}]
     daemon = Vlbd(lab, config).start()
-    # The external server answers each TCP connection with the address it came from.
-    server = lab.popen("client1", ["socat", f"TCP4-LISTEN:{ECHO_PORT},reuseaddr,fork",
-                                   "SYSTEM:echo $SOCAT_PEERADDR"])
-
-    def listening():
-        assert lab.run("client1", ["ss", "-Hltn", f"sport = :{ECHO_PORT}"]).stdout.strip(), "not yet"
     try:
-        eventually(listening, timeout=10)
+        server = start_peer_echo(lab, "client1", ECHO_PORT)
+    except BaseException:
+        daemon.stop()
+        raise
+    try:
         yield daemon
     finally:
         server.kill()

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import Vlbd, eventually, lab_config, vlbsh_exe
+from conftest import start_peer_echo, Vlbd, eventually, lab_config, vlbsh_exe
 
 PUBLIC = "203.0.113.20"
 PRIVATE = "192.0.2.12"  # real2
@@ -20,14 +20,12 @@ def nat(lab):
     config = lab_config(lab.prefix)
     config["static_nats"] = [{"public": PUBLIC, "private": PRIVATE}]
     daemon = Vlbd(lab, config).start()
-    # On client1: a TCP server answering each connection with the address it came from.
-    server = lab.popen("client1", ["socat", f"TCP4-LISTEN:{ECHO_PORT},reuseaddr,fork",
-                                   "SYSTEM:echo $SOCAT_PEERADDR"])
-
-    def listening():
-        assert lab.run("client1", ["ss", "-Hltn", f"sport = :{ECHO_PORT}"]).stdout.strip(), "not yet"
     try:
-        eventually(listening, timeout=10)
+        server = start_peer_echo(lab, "client1", ECHO_PORT)
+    except BaseException:
+        daemon.stop()
+        raise
+    try:
         yield daemon
     finally:
         server.kill()
