@@ -50,10 +50,11 @@ def test_big_download_is_routed_by_the_datapath(vlbd):
     finally:
         target.unlink(missing_ok=True)
     after = forwarded(vlbd)
-    # 16 MiB is about 11600 full-size segments from real1 (received on int) and thousands of ACKs
-    # from the client (received on ext); the kernel path only carries the first few packets.
+    # 16 MiB is about 11600 full-size segments from real1 (received on int) and the client's ACKs
+    # (received on ext: usually thousands, but a busy receiver acknowledges many segments at once,
+    # 445 seen under load); the kernel path only carries the first few packets.
     assert after["int"] - before["int"] >= 5000, (before, after)
-    assert after["ext"] - before["ext"] >= 1000, (before, after)
+    assert after["ext"] - before["ext"] >= 100, (before, after)
 
 
 def kernel_neighbours(lab):
