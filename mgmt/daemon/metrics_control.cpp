@@ -9,6 +9,17 @@
 #include "l7/proxy/counters.h"
 
 namespace vlb::mgmt {
+namespace {
+
+// One value per direction, labelled direction="in" and "out" after `labels`.
+void addInOut(metrics::Family& family, metrics::Labels labels, uint64_t in, uint64_t out) {
+  labels.push_back({"direction", "in"});
+  family.add(labels, in);
+  labels.back().second = "out";
+  family.add(labels, out);
+}
+
+}  // namespace
 
 Status Appliance::startMetrics() {
   if (!cfg_.control.metrics_address) return Ok{};
@@ -65,10 +76,8 @@ void Appliance::fillMetrics(metrics::MetricsPage& page) {
     const dp::l4::Service& s = services_->list[i];
     if (s.removed) continue;
     const dp::l4::ServiceTotals t = serviceTotals(i);
-    svc_packets.add({{"service", s.name}, {"direction", "in"}}, t.packets_in);
-    svc_packets.add({{"service", s.name}, {"direction", "out"}}, t.packets_out);
-    svc_bytes.add({{"service", s.name}, {"direction", "in"}}, t.bytes_in);
-    svc_bytes.add({{"service", s.name}, {"direction", "out"}}, t.bytes_out);
+    addInOut(svc_packets, {{"service", s.name}}, t.packets_in, t.packets_out);
+    addInOut(svc_bytes, {{"service", s.name}}, t.bytes_in, t.bytes_out);
     svc_conns.add({{"service", s.name}}, t.opened);
     svc_active.add({{"service", s.name}}, t.opened - t.closed);
     svc_refused.add({{"service", s.name}}, t.refused);
@@ -78,8 +87,7 @@ void Appliance::fillMetrics(metrics::MetricsPage& page) {
       const std::string real = s.scheduler->identity(uint32_t(r));
       real_conns.add({{"service", s.name}, {"real", real}}, rt.opened);
       real_active.add({{"service", s.name}, {"real", real}}, rt.opened - rt.closed);
-      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "in"}}, rt.bytes_in);
-      real_bytes.add({{"service", s.name}, {"real", real}, {"direction", "out"}}, rt.bytes_out);
+      addInOut(real_bytes, {{"service", s.name}, {"real", real}}, rt.bytes_in, rt.bytes_out);
     }
   }
 
@@ -100,19 +108,15 @@ void Appliance::fillMetrics(metrics::MetricsPage& page) {
     if (n.removed) continue;
     const auto t = sum([&n](const dp::l4::Engine& e) -> const dp::l4::NatCounters& { return e.staticNat(n.slot); });
     const std::string pub = ipv4Text(n.public_addr);
-    nat_packets.add({{"public", pub}, {"direction", "in"}}, t.packets_in);
-    nat_packets.add({{"public", pub}, {"direction", "out"}}, t.packets_out);
-    nat_bytes.add({{"public", pub}, {"direction", "in"}}, t.bytes_in);
-    nat_bytes.add({{"public", pub}, {"direction", "out"}}, t.bytes_out);
+    addInOut(nat_packets, {{"public", pub}}, t.packets_in, t.packets_out);
+    addInOut(nat_bytes, {{"public", pub}}, t.bytes_in, t.bytes_out);
   }
   for (size_t i = 0; services_ && i < services_->forwarding.size(); ++i) {
     const dp::l4::Forwarding& f = services_->forwarding[i];
     if (f.removed) continue;
     const auto t = sum([i](const dp::l4::Engine& e) -> const dp::l4::NatCounters& { return e.forwarding(i); });
-    fwd_packets.add({{"service", f.name}, {"direction", "in"}}, t.packets_in);
-    fwd_packets.add({{"service", f.name}, {"direction", "out"}}, t.packets_out);
-    fwd_bytes.add({{"service", f.name}, {"direction", "in"}}, t.bytes_in);
-    fwd_bytes.add({{"service", f.name}, {"direction", "out"}}, t.bytes_out);
+    addInOut(fwd_packets, {{"service", f.name}}, t.packets_in, t.packets_out);
+    addInOut(fwd_bytes, {{"service", f.name}}, t.bytes_in, t.bytes_out);
     fwd_conns.add({{"service", f.name}}, t.opened);
     fwd_active.add({{"service", f.name}}, t.opened - t.closed);
   }
@@ -136,8 +140,7 @@ void Appliance::fillMetrics(metrics::MetricsPage& page) {
       requests.add(l, c->requests.load());
       for (unsigned k = 0; k < 6; ++k)
         responses.add({{"service", svc.name}, {"class", kClasses[k]}}, c->responses[k].load());
-      bytes.add({{"service", svc.name}, {"direction", "in"}}, c->bytes_in.load());
-      bytes.add({{"service", svc.name}, {"direction", "out"}}, c->bytes_out.load());
+      addInOut(bytes, {{"service", svc.name}}, c->bytes_in.load(), c->bytes_out.load());
       active.add(l, c->active_connections.load());
       bad.add(l, c->bad_requests.load());
       metrics::HistogramData h(bounds);

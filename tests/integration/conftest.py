@@ -3,6 +3,7 @@
 Environment: VLBD, VLBSH (built binaries), VLB_SOURCE_ROOT (the checkout; defaults to this file's).
 Every subprocess has a timeout and every wait loop is bounded.
 """
+import contextlib
 import json
 import os
 import random
@@ -267,3 +268,26 @@ def start_peer_echo(lab, host, port):
         server.kill()
         raise
     return server
+
+
+@contextlib.contextmanager
+def running(daemon, *servers):
+    """Starts `daemon` (a Vlbd) and yields it; then kills `servers` (processes, or callables
+    returning one, started after vlbd), stops vlbd and checks it exited 0 after SIGTERM."""
+    started = []
+    try:
+        daemon.start()
+        for s in servers:
+            started.append(s() if callable(s) else s)
+    except BaseException:
+        for p in started:
+            p.kill()
+        daemon.stop()
+        raise
+    try:
+        yield daemon
+    finally:
+        for p in started:
+            p.kill()
+        rc = daemon.stop()
+    assert rc == 0, f"vlbd exit code {rc} after SIGTERM (None: killed)\n{daemon.log_text()}"

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import start_peer_echo, Vlbd, eventually, lab_config, vlbsh_exe
+from conftest import running, start_peer_echo, Vlbd, eventually, lab_config, vlbsh_exe
 
 SERVER = "198.51.100.10"  # client1 plays the external server
 EXT_SELF = "198.51.100.1"
@@ -26,18 +26,8 @@ def fwd(lab, request):
         for port in config["ports"]:
             port["devargs"] += ",qpairs=2"
     config["forwarding_services"] = [{"name": "edge-out", "source": "192.0.2.0/24", "snat": "automap"}]
-    daemon = Vlbd(lab, config).start()
-    try:
-        server = start_peer_echo(lab, "client1", ECHO_PORT)
-    except BaseException:
-        daemon.stop()
-        raise
-    try:
+    with running(Vlbd(lab, config), lambda: start_peer_echo(lab, "client1", ECHO_PORT)) as daemon:
         yield daemon
-    finally:
-        server.kill()
-        rc = daemon.stop()
-        assert rc == 0, daemon.log_text()
 
 
 def seen_as(lab, host):

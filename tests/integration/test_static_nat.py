@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import start_peer_echo, Vlbd, eventually, lab_config, vlbsh_exe
+from conftest import running, start_peer_echo, Vlbd, eventually, lab_config, vlbsh_exe
 
 PUBLIC = "203.0.113.20"
 PRIVATE = "192.0.2.12"  # real2
@@ -19,18 +19,8 @@ ECHO_PORT = 8081
 def nat(lab):
     config = lab_config(lab.prefix)
     config["static_nats"] = [{"public": PUBLIC, "private": PRIVATE}]
-    daemon = Vlbd(lab, config).start()
-    try:
-        server = start_peer_echo(lab, "client1", ECHO_PORT)
-    except BaseException:
-        daemon.stop()
-        raise
-    try:
+    with running(Vlbd(lab, config), lambda: start_peer_echo(lab, "client1", ECHO_PORT)) as daemon:
         yield daemon
-    finally:
-        server.kill()
-        rc = daemon.stop()
-        assert rc == 0, daemon.log_text()
 
 
 def get(lab, url, host="client1"):

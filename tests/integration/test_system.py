@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import Vlbd, eventually, lab_config, vlbsh_exe
+from conftest import running, Vlbd, eventually, lab_config, vlbsh_exe
 
 OFF_LAB = "203.0.113.200"  # no VIP, no lab subnet: only a default route reaches it
 GATEWAY = "192.0.2.13"     # real3 plays the gateway, with OFF_LAB on its loopback
@@ -27,15 +27,8 @@ def shell(daemon, script, check=True):
 def daemon(lab):
     cfg = lab_config(lab.prefix)
     cfg["system"] = {"hostname": "vlb-sys-a", "dns_servers": ["192.0.2.53"]}
-    d = Vlbd(lab, cfg, wrapper=["unshare", "--uts"])
-    try:
-        d.start()
-    except BaseException:
-        d.stop()
-        raise
-    yield d
-    rc = d.stop()
-    assert rc == 0, f"vlbd exit code {rc} after SIGTERM\n{d.log_text()}"
+    with running(Vlbd(lab, cfg, wrapper=["unshare", "--uts"])) as d:
+        yield d
     assert socket.gethostname() == HOST_NAME
 
 

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import Vlbd, eventually, lab_config, vlbsh_exe
+from conftest import running, Vlbd, eventually, lab_config, vlbsh_exe
 
 VIP = "203.0.113.10"
 # name, id, the appliance's self IP, the client, the client's address
@@ -52,15 +52,8 @@ def daemon(lab):
     cfg = lab_config(lab.prefix)
     cfg["virtual_services"] = [{"name": "web", "vip": VIP, "protocol": "tcp", "port": 80, "scheduler": "rr",
                                 "reals": [{"address": "192.0.2.11"}, {"address": "192.0.2.12"}]}]
-    d = Vlbd(lab, cfg)
-    try:
-        d.start()
-    except BaseException:
-        d.stop()
-        raise
-    yield d
-    rc = d.stop()
-    assert rc == 0, f"vlbd exit code {rc} after SIGTERM\n{d.log_text()}"
+    with running(Vlbd(lab, cfg)) as d:
+        yield d
 
 
 @pytest.fixture(scope="module")
