@@ -104,6 +104,11 @@ Result<EvpPkeyPtr> readPrivateKey(const std::string& path, const std::string& pa
                 (password.empty() ? ": it is encrypted and no key password was given"
                                   : ": wrong key password"));
   }
+  // A wrong password passes the padding check about once in 256 tries and then fails as
+  // garbage that does not decode: for an encrypted key that is still most likely the password.
+  if (isEncryptedKey(path))
+    return fail("cannot decrypt the private key in " + path +
+                ": wrong key password (or a damaged key: " + reason + ")");
   return fail("bad private key in " + path + ": " + reason);
 }
 

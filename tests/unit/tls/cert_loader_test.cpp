@@ -2,6 +2,8 @@
 // openssl CLI, current and legacy encryption), and the errors a person sees when it goes wrong.
 #include <gtest/gtest.h>
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <cstdlib>
@@ -111,6 +113,35 @@ TEST_F(Loader, EncryptedKeyNeedsTheRightPassword) {
   auto none = loadPem({dir_.file("owa.crt"), dir_.file("enc.key"), "", ""});
   ASSERT_FALSE(none.ok());
   EXPECT_TRUE(has(none.error(), "no key password was given")) << none.error();
+}
+
+// About one wrong password in 256 decrypts to a valid padding and fails later, as undecodable
+// garbage: that must still be reported as a wrong password, not as a bad key.
+TEST_F(Loader, WrongPasswordThatPassesThePaddingCheckIsStillAWrongPassword) {
+  BioPtr out(BIO_new_file(dir_.file("enc.key").c_str(), "w"));
+  ASSERT_EQ(PEM_write_bio_PrivateKey(out.get(), leaf_key_.get(), EVP_aes_256_cbc(),
+                                     reinterpret_cast<const unsigned char*>("s3cret"), 6, nullptr,
+                                     nullptr), 1);
+  out.reset();
+  int garbage_cases = 0;
+  for (int i = 0; i < 6000 && garbage_cases == 0; ++i) {  // P(none in 6000) ~ 1e-10
+    // Which wrong passwords pass the padding check depends on the key's random salt and IV, so
+    // the loop asks OpenSSL directly which failure a guess gives.
+    const std::string guess = "guess" + std::to_string(i);
+    BioPtr in(BIO_new_file(dir_.file("enc.key").c_str(), "r"));
+    ERR_clear_error();
+    EVP_PKEY* k = PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr,
+                                          const_cast<char*>(guess.c_str()));
+    bool bad_decrypt = false;
+    while (unsigned long e = ERR_get_error()) bad_decrypt |= ERR_GET_REASON(e) == EVP_R_BAD_DECRYPT;
+    EVP_PKEY_free(k);
+    if (k != nullptr || bad_decrypt) continue;
+    ++garbage_cases;
+    auto wrong = loadPem({dir_.file("owa.crt"), dir_.file("enc.key"), "", guess});
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_TRUE(has(wrong.error(), "wrong key password")) << wrong.error();
+  }
+  EXPECT_EQ(garbage_cases, 1);
 }
 
 TEST_F(Loader, PfxWithRightAndWrongPassword) {
