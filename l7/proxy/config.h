@@ -29,6 +29,9 @@ struct Timeouts {
   Millis tunnel{3'600'000};      // inactivity of an upgraded (WebSocket) connection
   Millis upstream_idle{4'000};   // a pooled upstream connection unused this long is closed
   Millis drain{10'000};          // stop(): how long in-flight requests may still finish
+  // Engine::beginRetire() (a commit replaced the engine): how long its tunnels, streaming
+  // responses and requests under way may go on at most, each also bounded by its own timeouts.
+  Millis retire{3'600'000};
 };
 
 // One listener: (address, port), plain or TLS, and where its requests go.
@@ -44,7 +47,7 @@ struct ServiceConfig {
   // fields (if any) pass through untouched and none are added.
   bool x_forwarded = true;
   // This service's connect/server/client/tunnel timeouts; unset: EngineConfig::timeouts.
-  // (upstream_idle and drain are the engine's in any case.)
+  // (upstream_idle, drain and retire are the engine's in any case.)
   std::optional<Timeouts> timeouts;
   int backlog = 1024;
 };

@@ -67,7 +67,10 @@ Status Engine::start(const EngineConfig& config) {
   }
   closeProbes();
   for (const ServiceRuntime& r : runtimes) ports_.push_back(addressPort(r.address));
-  workers_ = std::move(workers);
+  {
+    std::lock_guard lock(workers_mu_);
+    workers_ = std::move(workers);
+  }
   for (auto& w : workers_) w->start();
   return Ok{};
 }
@@ -78,12 +81,34 @@ void Engine::closeProbes() {
 }
 
 void Engine::stop() {
-  for (auto& w : workers_) w->requestStop();
+  {
+    std::lock_guard lock(workers_mu_);
+    for (auto& w : workers_) w->requestStop();
+  }
+  // Joined without the lock: hurry() must get through while we wait. Only this thread changes
+  // the list.
   for (auto& w : workers_) w->join();
+  std::lock_guard lock(workers_mu_);
   workers_.clear();
 }
 
+void Engine::beginRetire() {
+  std::lock_guard lock(workers_mu_);
+  for (auto& w : workers_) {
+    w->keepStreamsOnDrain();
+    w->requestStop();
+  }
+  // A connection that arrives after this goes to the engine that replaces us (one epoll turn).
+  for (auto& w : workers_) w->waitDrainBegun();
+}
+
+void Engine::hurry() {
+  std::lock_guard lock(workers_mu_);
+  for (auto& w : workers_) w->hurry();
+}
+
 EngineStats Engine::stats() const {
+  std::lock_guard lock(workers_mu_);
   EngineStats s;
   for (const auto& w : workers_) {
     s.buffered_bytes += w->buffers().current.load(std::memory_order_relaxed);

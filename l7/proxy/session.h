@@ -40,7 +40,9 @@ class Session : public EventHandler, public TimerTarget {
   void onEvents(uint32_t events) override;  // the client socket
   void onUpstreamEvents(uint32_t events);
   void onTimer(int64_t now_ms) override;
-  void onDrain();  // the engine stops: idle connections close, busy ones finish their exchange
+  // The engine stops: idle connections close, busy ones finish their exchange; tunnels close
+  // unless `keep_tunnels` (a retiring engine: they end on their own or by the tunnel timeout).
+  void onDrain(bool keep_tunnels);
   void abort();    // close everything now
 
  private:
@@ -77,7 +79,9 @@ class Session : public EventHandler, public TimerTarget {
   bool relayResponseBody();
   void finishExchange();
   void upstreamFailed(uint16_t status);  // 502 or 504, or a cut when the response has begun
-  bool retryOnFreshConnection();
+  // The reused pooled connection was stale (closed, or `answered` with a 408): the request goes
+  // once more on a new connection when it is safe (idempotent, no body, nothing relayed yet).
+  bool retryOnFreshConnection(bool answered);
   void releaseUpstream(bool reusable);
   void endRequest(uint16_t status);  // counters, director hook, access log (once per request)
 

@@ -276,10 +276,13 @@ void Session::startLinger() {
 // A keep-alive connection idle between requests closes now (clients expect that and retry). A
 // connection that has not had its first request answered yet (just accepted, in its TLS
 // handshake, or with a request on its way) is served once more and closed after that response
-// (`Connection: close`), within the header timeout armed at accept and the engine's drain.
-void Session::onDrain() {
+// (`Connection: close`), within the header timeout armed at accept and the engine's drain. A
+// tunnel closes now, or with `keep_tunnels` (a retiring engine) when either side closes it or
+// by the tunnel timeout. Called again with false when a retirement is hurried.
+void Session::onDrain(bool keep_tunnels) {
   const bool idle = phase_ == Phase::kHead && !head_started_ && cin_.empty() && cout_.empty();
-  if ((idle && answered_) || phase_ == Phase::kTunnel || phase_ == Phase::kLinger) {
+  if ((idle && answered_) || (phase_ == Phase::kTunnel && !keep_tunnels) ||
+      phase_ == Phase::kLinger) {
     finish();
     return;
   }

@@ -45,18 +45,23 @@ bool Session::handleResponseHead() {
     upstreamFailed(502);  // closed or reset before answering (retried when that is safe)
     return true;
   }
-  retry_head_.clear();  // the real has answered: never send this request twice
   const http::ParseResult r = response_parser_->parse(uin_.view());
   if (r.status == http::ParseStatus::kNeedMore) {
     if (!upstream_eof_) return false;
+    retry_head_.clear();  // the real has begun to answer: never send this request twice
     upstreamFailed(502);
     return true;
   }
   if (r.status == http::ParseStatus::kError) {
+    retry_head_.clear();
     upstreamFailed(502);
     return true;
   }
   const http::ResponseHead& rh = response_parser_->head();
+  // A real that times out idle keep-alive connections may say so with a 408 before closing: on a
+  // reused connection that is a stale connection, not an answer to this request.
+  if (rh.status == 408 && retryOnFreshConnection(/*answered=*/true)) return true;
+  retry_head_.clear();  // the real has answered: never send this request twice
   if (rh.interim) {  // 100 Continue, 103 Early Hints: relayed, the final response follows
     if (!client_http10_) writeClientHead(rh, {}, &cout_);
     uin_.consume(r.head_len);
@@ -167,8 +172,10 @@ void Session::finishExchange() {
     resetForNextRequest();
 }
 
-bool Session::retryOnFreshConnection() {
-  if (!up_ || !up_->reused || retried_ || retry_head_.empty() || response_started_ || !uin_.empty())
+bool Session::retryOnFreshConnection(bool answered) {
+  // Received bytes mean an answer, unless the caller says it is a stale connection's 408.
+  if (!up_ || !up_->reused || retried_ || retry_head_.empty() || response_started_ ||
+      (!uin_.empty() && !answered))
     return false;
   if (decision_.upstream.counters)
     decision_.upstream.counters->retries.fetch_add(1, std::memory_order_relaxed);
@@ -182,7 +189,7 @@ bool Session::retryOnFreshConnection() {
 }
 
 void Session::upstreamFailed(uint16_t status) {
-  if (status != 504 && retryOnFreshConnection()) return;
+  if (status != 504 && retryOnFreshConnection(false)) return;
   if (up_) releaseUpstream(false);
   if (response_started_) {
     abort();  // part of the response is out: all we can do is cut

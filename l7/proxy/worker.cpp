@@ -199,12 +199,33 @@ void Worker::beginDrain() {
   // (they are then served like any connection that has not had its first answer).
   for (auto& l : listeners_) accept(*l, std::max(l->service.config->backlog, 64));
   draining_ = true;
-  drain_deadline_ = now_ms_ + config_.timeouts.drain.count();
+  // A retiring engine keeps its tunnels and requests under way: each ends on its own or by its
+  // own timeouts (tunnel idle, server, client header); timeouts.retire bounds them all, and
+  // hurry() (vlbd stopping, too many retired engines) turns this into an ordinary drain.
+  const bool keep = keep_streams_.load() && !hurry_.load();
+  drain_deadline_ = now_ms_ + (keep ? config_.timeouts.retire : config_.timeouts.drain).count();
   for (auto& l : listeners_) unwatch(l->fd, l.get());
   listeners_.clear();
   pool_.closeAll();
   std::vector<Session*> all(sessions_.begin(), sessions_.end());
-  for (Session* s : all) s->onDrain();
+  for (Session* s : all) s->onDrain(keep);
+  drain_begun_.store(true);
+  drain_begun_.notify_all();
+}
+
+void Worker::hurryDrain() {
+  drain_deadline_ = std::min(drain_deadline_, now_ms_ + config_.timeouts.drain.count());
+  std::vector<Session*> all(sessions_.begin(), sessions_.end());
+  for (Session* s : all) s->onDrain(false);
+}
+
+// Once draining, a stop or hurry request has been seen: the eventfd is read empty, or it would
+// wake the loop at once on every turn until the drain ends (a retirement can last an hour).
+bool Worker::drainEnded() {
+  uint64_t count = 0;
+  (void)!::read(wake_fd_, &count, sizeof count);
+  if (hurry_.exchange(false)) hurryDrain();
+  return sessions_.empty() || now_ms_ >= drain_deadline_;
 }
 
 void Worker::run() {
@@ -234,7 +255,7 @@ void Worker::run() {
     freeRetired();
     pooled_.store(pool_.idleCount(), std::memory_order_relaxed);
     if (stop_.load() && !draining_) beginDrain();
-    if (draining_ && (sessions_.empty() || now_ms_ >= drain_deadline_)) break;
+    if (draining_ && drainEnded()) break;
   }
   std::vector<Session*> all(sessions_.begin(), sessions_.end());
   for (Session* s : all) s->abort();

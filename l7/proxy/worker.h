@@ -43,6 +43,16 @@ class Worker {
   void start();
   void requestStop();  // any thread
   void join();
+  // Any thread, before requestStop(): the drain keeps tunnels and requests under way until they
+  // end on their own, within EngineConfig::timeouts.retire (Engine::beginRetire).
+  void keepStreamsOnDrain() { keep_streams_.store(true); }
+  // Any thread: the drain becomes an ordinary one now (tunnels close, timeouts.drain at most).
+  void hurry() {
+    hurry_.store(true);
+    requestStop();
+  }
+  // Any thread, after requestStop(): returns once the listeners are closed and the drain has begun.
+  void waitDrainBegun() const { drain_begun_.wait(false); }
 
   // For sessions and upstream connections, on this worker's thread.
   int64_t now() const { return now_ms_; }
@@ -80,6 +90,8 @@ class Worker {
   void run();
   void accept(Listener& l, int max);
   void beginDrain();
+  void hurryDrain();
+  bool drainEnded();  // also takes a hurry() into account
   void runReady();
   void freeRetired();
 
@@ -102,6 +114,7 @@ class Worker {
   bool draining_ = false;
   int64_t drain_deadline_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> keep_streams_{false}, hurry_{false}, drain_begun_{false};
   std::atomic<uint64_t> clients_{0}, upstreams_{0}, pooled_{0};
   std::thread thread_;
 };

@@ -93,6 +93,7 @@ Status L7Runtime::startEngines(Generation& g) {
     proxy::EngineConfig ec;
     ec.workers = options_.workers;
     ec.timeouts.drain = options_.drain;
+    ec.timeouts.retire = options_.retire_limit;
     ec.timeouts.upstream_idle = options_.upstream_idle;
     ec.access_log = group.log.get();
     ec.limits.max_body_bytes = 0;
@@ -144,14 +145,27 @@ Result<bool> L7Runtime::updateDirectors(const config::Config& next) {
   return true;
 }
 
+// The old engines stop accepting at once; the thread waits for their last connection (see
+// RuntimeOptions for what bounds that). The generation is freed on the control thread, after.
 void L7Runtime::retire(std::unique_ptr<Generation> old) {
+  for (Generation::EngineGroup& g : old->groups)
+    if (g.engine) g.engine->beginRetire();
   auto done = std::make_shared<std::atomic<bool>>(false);
-  std::shared_ptr<Generation> owned(std::move(old));
-  std::thread t([owned = std::move(owned), done]() mutable {
-    owned.reset();  // stops the engines: requests in flight get `drain` to finish
+  Generation* generation = old.get();
+  std::thread t([generation, done] {
+    for (Generation::EngineGroup& g : generation->groups)
+      if (g.engine) g.engine->stop();
     done->store(true);
   });
-  retiring_.push_back({std::move(t), std::move(done)});
+  retiring_.push_back({std::move(old), std::move(t), std::move(done)});
+  for (size_t i = 0; i + options_.max_retiring < retiring_.size(); ++i) hurry(retiring_[i]);
+}
+
+void L7Runtime::hurry(Retiring& r) {
+  if (r.hurried) return;
+  r.hurried = true;
+  for (Generation::EngineGroup& g : r.generation->groups)
+    if (g.engine) g.engine->hurry();
 }
 
 void L7Runtime::joinRetired(bool all) {
@@ -165,7 +179,18 @@ void L7Runtime::joinRetired(bool all) {
   }
 }
 
+uint64_t L7Runtime::retiringConnections() const {
+  uint64_t n = 0;
+  for (const Retiring& r : retiring_)
+    for (const Generation::EngineGroup& g : r.generation->groups)
+      if (g.engine) n += g.engine->stats().client_connections;
+  return n;
+}
+
+// Everything ends within `drain`: the retired generations are hurried first, so that they drain
+// while the current one does.
 void L7Runtime::stop() {
+  for (Retiring& r : retiring_) hurry(r);
   current_.reset();
   joinRetired(true);
 }

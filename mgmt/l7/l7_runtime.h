@@ -1,7 +1,9 @@
 // L7Runtime: the appliance's L7 proxy. apply(config) compiles the certificates and l7_services
 // into TLS contexts, rule sets, pools and directors, starts a new set of proxy engines on them
 // (SO_REUSEPORT lets them listen beside the old ones) and retires the old engines in the
-// background, letting their requests finish (drain). Persistence tables, the cookie secret,
+// background: they accept nothing more and close idle keep-alive connections, while WebSocket
+// tunnels and requests under way go on until they end (see RuntimeOptions for what bounds a
+// retired generation). Persistence tables, the cookie secret,
 // ticket keys, real counters and access logs live across applies. Control thread only.
 //
 //   auto rt = L7Runtime::create({});             // once
@@ -33,9 +35,16 @@
 
 namespace vlb::mgmt::l7 {
 
+// What bounds a retired generation: it ends with its last connection (each tunnel closed by its
+// client or real or by the tunnel idle timeout, 1 h; each request by its own timeouts), and at
+// the latest `retire_limit` after the commit. It is hurried (tunnels closed, `drain` for the
+// rest) when more than `max_retiring` generations are retiring (the oldest first) and when the
+// runtime stops.
 struct RuntimeOptions {
   unsigned workers = 2;                                  // threads per engine
-  std::chrono::milliseconds drain{10'000};               // an old engine's requests may finish
+  std::chrono::milliseconds drain{10'000};               // stop(): requests in flight may finish
+  std::chrono::milliseconds retire_limit{3'600'000};     // a retired generation's life at most
+  size_t max_retiring = 8;                               // retired generations kept at once
   std::chrono::milliseconds upstream_idle{4'000};        // pooled connections to reals
   std::string cookie_secret;                             // empty: random
   DirectorOptions director;                              // the 503 page
@@ -84,6 +93,8 @@ class L7Runtime {
   const ServiceDirector* director(const std::string& service) const;
   const ::vlb::l7::proxy::ServiceCounters* counters(const std::string& service) const;
   size_t retiring() const { return retiring_.size(); }
+  // Client connections the retiring generations still serve (tunnels, requests under way).
+  uint64_t retiringConnections() const;
 
   nlohmann::ordered_json servicesJson() const;
   nlohmann::ordered_json certificatesJson() const;
@@ -100,9 +111,12 @@ class L7Runtime {
   long findService(const std::string& name) const;
 
   struct Retiring {
+    std::unique_ptr<Generation> generation;  // its engines retire in `thread`
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;
+    bool hurried = false;
   };
+  static void hurry(Retiring& r);
 
   RuntimeOptions options_;
   std::unique_ptr<SharedState> state_;

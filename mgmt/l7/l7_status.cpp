@@ -120,6 +120,7 @@ json L7Runtime::servicesJson() const {
   json out;
   out["l7_services"] = std::move(list);
   out["retiring_generations"] = retiring_.size();
+  out["retiring_connections"] = retiringConnections();
   return out;
 }
 

@@ -1,9 +1,14 @@
 """Streaming through the L7 proxy in the real vlbd: a WebSocket echo, a long poll held beyond the
-client idle timeout until the server timeout, and 1 GiB uploaded and downloaded with vlbd's
-resident memory growing by less than 64 MiB."""
+client idle timeout until the server timeout, 1 GiB uploaded and downloaded with vlbd's
+resident memory growing by less than 64 MiB, and a WebSocket that outlives a commit moving its
+service to another port (the old engine keeps the tunnel, new connections get the new listener)."""
+import os
+import select
 import subprocess
+import time
 
-from test_l7_proxy import VIP, base_config, curl, start_echo, start_vlbd, stop_all
+from conftest import eventually
+from test_l7_proxy import VIP, _shell, base_config, curl, start_echo, start_vlbd, stop_all
 
 GIB = 1 << 30
 
@@ -88,3 +93,99 @@ def test_websocket_long_poll_and_gigabyte_streams(lab):
     finally:
         stop_all([proc])
         assert daemon.stop() == 0, daemon.log_text()
+
+
+# A WebSocket client that keeps its connection: after the handshake and a first echo it sends one
+# text frame per line of its standard input and prints each echo, until "bye" or the end of input.
+WS_SESSION = r'''
+import base64, os, socket, sys
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=20)
+key = base64.b64encode(os.urandom(16)).decode()
+s.sendall(("GET /ws HTTP/1.1\r\nHost: ws.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % key).encode())
+head = b""
+while b"\r\n\r\n" not in head:
+    b = s.recv(1)
+    if not b: sys.exit("closed during the handshake: %r" % head)
+    head += b
+print(head.split(b"\r\n")[0].decode(), flush=True)
+def exchange(text):
+    mask = os.urandom(4)
+    s.sendall(bytes([0x81, 0x80 | len(text)]) + mask + bytes(c ^ mask[i % 4] for i, c in enumerate(text)))
+    h = s.recv(2, socket.MSG_WAITALL)
+    if len(h) < 2:
+        print("closed", flush=True); sys.exit(1)
+    data = s.recv(h[1] & 127, socket.MSG_WAITALL)
+    print("echo", data.decode(), flush=True)
+exchange(b"before the commit")
+for line in sys.stdin:
+    if line.strip() == "bye": break
+    exchange(line.strip().encode())
+s.close()
+'''
+
+
+class LineReader:
+    """Lines of a process's output, each waited for at most `timeout` seconds."""
+
+    def __init__(self, pipe):
+        self.fd = pipe.fileno()
+        self.buf = b""
+
+    def line(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            assert left > 0, f"no full line in {timeout} s: {self.buf!r}"
+            if select.select([self.fd], [], [], left)[0]:
+                chunk = os.read(self.fd, 4096)
+                assert chunk, f"output ended: {self.buf!r}"
+                self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.decode()
+
+
+def test_websocket_outlives_a_commit_that_rebuilds_the_engine(lab):
+    proc, _ = start_echo(lab, 1, 8080, "real1")
+    services = [{"name": "ws", "address": VIP, "protocol": "http", "port": 80,
+                 "pools": [{"name": "app", "reals": [{"address": "192.0.2.11", "port": 8080}]}],
+                 "default_action": {"pool": "app"}}]
+    daemon = start_vlbd(lab, base_config(lab, services))
+    ws = None
+    try:
+        ws = lab.popen("client1", ["/usr/bin/python3", "-c", WS_SESSION, VIP, "80"], stdin=subprocess.PIPE,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out = LineReader(ws.stdout)
+        assert out.line() == "HTTP/1.1 101 Switching Protocols"
+        assert out.line() == "echo before the commit"
+
+        # A listener change: new engines on port 8081, the old one retires with the tunnel.
+        _shell(daemon, "set l7-service ws port 8081; commit")
+        shown = daemon.sh("show", "l7-services")
+        assert shown["l7_services"][0]["port"] == 8081
+        assert shown["retiring_generations"] == 1 and shown["retiring_connections"] == 1, shown
+
+        # New connections get the new configuration: 8081 answers, 80 no longer listens.
+        code, body = curl(lab, f"http://{VIP}:8081/headers")
+        assert code == 200 and '"server": "real1"' in body, (code, body)
+        assert curl(lab, f"http://{VIP}/headers")[0] == 0, "port 80 still accepts after the commit"
+
+        # The tunnel opened before the commit goes on.
+        for text in ("after the commit", "and again"):
+            ws.stdin.write(text.encode() + b"\n")
+            ws.stdin.flush()
+            assert out.line() == "echo " + text
+
+        # The client ends it: the old generation goes away.
+        ws.stdin.write(b"bye\n")
+        ws.stdin.flush()
+        assert ws.wait(timeout=10) == 0, ws.stderr.read()
+        eventually(lambda: _assert_retired(daemon), timeout=15, interval=0.2)
+    finally:
+        stop_all([proc] + ([ws] if ws else []))
+        assert daemon.stop() == 0, daemon.log_text()
+
+
+def _assert_retired(daemon):
+    shown = daemon.sh("show", "l7-services")
+    assert shown["retiring_generations"] == 0, shown

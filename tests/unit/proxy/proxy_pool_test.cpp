@@ -1,6 +1,7 @@
-// Upstream connection reuse at its edges: a pooled connection the real closed under us is retried
-// once for idempotent requests and answered 502 otherwise; stop() lets an in-flight request
-// finish; pipelined requests are answered in order.
+// Upstream connection reuse at its edges: a pooled connection the real closed under us (silently,
+// or with a 408 Request Timeout) is retried once for idempotent requests and answered 502 (or the
+// 408) otherwise; stop() lets an in-flight request finish; pipelined requests are answered in
+// order.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
@@ -64,6 +65,90 @@ TEST_F(PoolTest, StaleConnectionIs502ForAPost) {
   ASSERT_TRUE(c.sendAll("POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"));
   ASSERT_TRUE(readResponse(c, &r, "POST"));
   EXPECT_EQ(r.status, 502);  // it may have been processed: never sent twice
+  EXPECT_EQ(up.accepts(), 1);
+  EXPECT_EQ(director.real.retries.load(), 0u);
+}
+
+// The first connection answers one request, then answers the next one with 408 and closes (a
+// real timing out an idle keep-alive connection and saying so). Later connections echo.
+TestUpstream::Handler times408AfterFirstAnswer(std::atomic<int>* connections) {
+  return [connections](Conn& c, TestUpstream& up) {
+    if (connections->fetch_add(1) > 0) {
+      echoHandler(c, up);
+      return;
+    }
+    Request r;
+    if (!readRequest(c, &r)) return;
+    up.record(r);
+    c.sendAll("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+    if (!readRequest(c, &r)) return;
+    up.record(r);
+    c.sendAll("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 4\r\n\r\nidle");
+    ::shutdown(c.fd, SHUT_RDWR);
+  };
+}
+
+TEST_F(PoolTest, Stale408IsRetriedOnceOnAFreshConnectionForAGet) {
+  std::atomic<int> connections{0};
+  TestUpstream& up = makeUpstream(times408AfterFirstAnswer(&connections));
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn c = connectTo(proxy_port);
+  Response r;
+  ASSERT_TRUE(c.sendAll("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  EXPECT_EQ(r.body, "first");
+  ASSERT_TRUE(c.sendAll("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  EXPECT_EQ(r.status, 200);  // the echo on the fresh connection, not the stale one's 408
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(up.accepts(), 2);
+  EXPECT_EQ(director.real.retries.load(), 1u);
+  EXPECT_EQ(director.started.load(), 2);
+  EXPECT_EQ(director.ended.load(), 2);
+  const auto seen = up.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[1].target, "/2");
+  EXPECT_EQ(seen[2].target, "/2");
+  // The client's connection lives on: the 408 never reached it.
+  ASSERT_TRUE(c.sendAll("GET /3 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  EXPECT_EQ(r.status, 200);
+}
+
+TEST_F(PoolTest, Stale408IsRelayedForAPost) {
+  std::atomic<int> connections{0};
+  TestUpstream& up = makeUpstream(times408AfterFirstAnswer(&connections));
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn c = connectTo(proxy_port);
+  Response r;
+  ASSERT_TRUE(c.sendAll("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  ASSERT_TRUE(c.sendAll("POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"));
+  ASSERT_TRUE(readResponse(c, &r, "POST"));
+  EXPECT_EQ(r.status, 408);  // it may have been processed: never sent twice
+  EXPECT_EQ(r.body, "idle");
+  EXPECT_EQ(up.accepts(), 1);
+  EXPECT_EQ(director.real.retries.load(), 0u);
+}
+
+// A 408 on a connection just opened for the request is the real's answer: relayed.
+TEST_F(PoolTest, A408OnAFreshConnectionIsRelayed) {
+  TestUpstream& up = makeUpstream([](Conn& c, TestUpstream& u) {
+    Request r;
+    if (!readRequest(c, &r)) return;
+    u.record(r);
+    c.sendAll("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 4\r\n\r\nslow");
+  });
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  Conn c = connectTo(proxy_port);
+  Response r;
+  ASSERT_TRUE(c.sendAll("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(readResponse(c, &r));
+  EXPECT_EQ(r.status, 408);
+  EXPECT_EQ(r.body, "slow");
   EXPECT_EQ(up.accepts(), 1);
   EXPECT_EQ(director.real.retries.load(), 0u);
 }
