@@ -59,7 +59,10 @@ struct EngineConfig {
   http::Limits limits;                  // max_body_bytes: 413 beyond (default 2 GiB)
   uint32_t read_chunk = 16 * 1024;      // bytes read from a socket at a time
   uint32_t high_water = 64 * 1024;      // stop reading a side while the other's output is above
-  uint32_t max_idle_per_endpoint = 64;  // pooled upstream connections kept per real, per worker
+  // Pooled upstream connections kept per real, per worker. Above the peak of requests in flight,
+  // so that a burst does not close connections only to open them again a moment later; the idle
+  // ones go after timeouts.upstream_idle (the pool is LIFO, so the surplus is what ages out).
+  uint32_t max_idle_per_endpoint = 1024;
   accesslog::AccessLog* access_log = nullptr;  // optional, not owned; slot = worker index
 };
 

@@ -1,13 +1,15 @@
 // Upstream connection reuse at its edges: a pooled connection the real closed under us (silently,
 // or with a 408 Request Timeout) is retried once for idempotent requests and answered 502 (or the
-// 408) otherwise; stop() lets an in-flight request finish; pipelined requests are answered in
-// order.
+// 408) otherwise; a burst of many requests in flight keeps its upstream connections for the next
+// one; stop() lets an in-flight request finish; pipelined requests are answered in order.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "proxy_test_util.h"
@@ -151,6 +153,57 @@ TEST_F(PoolTest, A408OnAFreshConnectionIsRelayed) {
   EXPECT_EQ(r.body, "slow");
   EXPECT_EQ(up.accepts(), 1);
   EXPECT_EQ(director.real.retries.load(), 0u);
+}
+
+// Holds every request until `target` requests are in flight at once, then answers them all
+// (keep-alive): a burst with that many upstream connections busy together.
+struct Barrier {
+  std::mutex mu;
+  std::condition_variable cv;
+  int arrived = 0;
+  int target = 0;
+};
+
+TestUpstream::Handler answersInBursts(Barrier* b) {
+  return [b](Conn& c, TestUpstream& up) {
+    Request r;
+    while (readRequest(c, &r)) {
+      up.record(r);
+      {
+        std::unique_lock lock(b->mu);
+        const int mine = ++b->arrived;
+        const int round = (mine + b->target - 1) / b->target;  // the burst this request is in
+        b->cv.notify_all();
+        if (!b->cv.wait_for(lock, std::chrono::seconds(10),
+                            [&] { return b->arrived >= round * b->target; }))
+          return;
+      }
+      if (!c.sendAll("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")) return;
+    }
+  };
+}
+
+// A site whose requests in flight peak above the pool's old cap (64 per real): the second burst
+// finds the first one's upstream connections pooled and opens none.
+TEST_F(PoolTest, ABurstOfManyRequestsInFlightKeepsItsUpstreamConnections) {
+  constexpr int kInFlight = 100;
+  Barrier barrier;
+  barrier.target = kInFlight;
+  TestUpstream& up = makeUpstream(answersInBursts(&barrier));
+  TestDirector& director = makeDirector(up.port());
+  startProxy(director);
+  std::vector<Conn> clients;
+  for (int i = 0; i < kInFlight; ++i) clients.push_back(connectTo(proxy_port));
+  for (int burst = 0; burst < 2; ++burst) {
+    for (Conn& c : clients) ASSERT_TRUE(c.sendAll("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    for (Conn& c : clients) {
+      Response r;
+      ASSERT_TRUE(readResponse(c, &r)) << "burst " << burst;
+      EXPECT_EQ(r.status, 200);
+    }
+    EXPECT_EQ(up.accepts(), kInFlight) << "after burst " << burst;
+  }
+  EXPECT_EQ(director.upstreams_closed.load(), 0);
 }
 
 TEST_F(PoolTest, StopLetsTheInFlightRequestFinish) {
