@@ -204,7 +204,7 @@ bool Session::writeUpstream() {
   if (r.status == IoStatus::kOk) {
     uout_.consume(r.bytes);
     if (up_->counters) up_->counters->bytes_in.fetch_add(r.bytes, std::memory_order_relaxed);
-    if (sent_us_ == 0 && uout_.empty() && phase_ == Phase::kForward) sent_us_ = monotonicUs();
+    if (sent_us_ == 0 && uout_.empty() && phase_ == Phase::kForward) sent_us_ = worker_.nowUs();
     touch(phase_ == Phase::kTunnel ? timeouts_.tunnel.count() : timeouts_.server.count());
     return r.bytes > 0;
   }

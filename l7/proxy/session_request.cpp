@@ -67,10 +67,8 @@ bool Session::handleHead() {
   }
   if (!head_started_) {
     head_started_ = true;
-    started_us_ = monotonicUs();
-    started_unix_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+    started_us_ = worker_.nowUs();
+    started_unix_ms_ = worker_.unixMs();
     bytes_in_ = cin_.size();
     bytes_out_ = 0;
     header_deadline_ = worker_.now() + timeouts_.client_header.count();

@@ -68,7 +68,7 @@ bool Session::handleResponseHead() {
     response_parser_->reset(request_kind_);
     return true;
   }
-  response_us_ = monotonicUs();
+  response_us_ = worker_.nowUs();
   if (rh.status == 101) {
     if (!upgrade_requested_ || request_state_ != RequestBody::kDone) {
       upstreamFailed(502);
@@ -227,7 +227,7 @@ void Session::endRequest(uint16_t status) {
     request_active_ = false;
     service_.config->director->onRequestEnd(decision_.upstream.real_id);
   }
-  const int64_t now_us = monotonicUs();
+  const int64_t now_us = worker_.nowUs();
   const int64_t total_us = started_us_ ? now_us - started_us_ : 0;
   RealCounters* real =
       decision_.kind == Decision::Kind::kForward ? decision_.upstream.counters : nullptr;

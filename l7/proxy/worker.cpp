@@ -147,6 +147,20 @@ void Worker::returnRequestParser(std::unique_ptr<http::RequestParser> p) {
 
 void Worker::schedule(Session* s) { ready_.push_back(s); }
 
+void Worker::tick() {
+  now_us_ = monotonicUs();
+  now_ms_ = now_us_ / 1000;
+  unix_ms_ = -1;
+}
+
+int64_t Worker::unixMs() {
+  if (unix_ms_ < 0)
+    unix_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  return unix_ms_;
+}
+
 void Worker::sessionClosed(Session* s) {
   sessions_.erase(s);
   clients_.fetch_sub(1, std::memory_order_relaxed);
@@ -235,7 +249,7 @@ void Worker::run() {
   pthread_sigmask(SIG_BLOCK, &pipe_set, nullptr);
   constexpr int kBatch = 64;
   epoll_event events[kBatch];
-  now_ms_ = monotonicMs();
+  tick();
   while (true) {
     int timeout = 1000;
     if (!ready_.empty()) {
@@ -245,7 +259,7 @@ void Worker::run() {
       if (next != TimerTarget::kNever) timeout = int(std::clamp<int64_t>(next - now_ms_, 0, 1000));
     }
     const int n = epoll_wait(epfd_, events, kBatch, timeout);
-    now_ms_ = monotonicMs();
+    tick();
     for (int i = 0; i < n; ++i) {
       auto* h = static_cast<EventHandler*>(events[i].data.ptr);
       if (!h->dead) h->onEvents(events[i].events);

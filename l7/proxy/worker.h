@@ -55,7 +55,11 @@ class Worker {
   void waitDrainBegun() const { drain_begun_.wait(false); }
 
   // For sessions and upstream connections, on this worker's thread.
+  // The clock as of this turn of the loop (read once per epoll_wait, not per request): deadlines
+  // in ms, request timings in µs, and the wall clock for access logs, read on first use a turn.
   int64_t now() const { return now_ms_; }
+  int64_t nowUs() const { return now_us_; }
+  int64_t unixMs();
   unsigned index() const { return index_; }
   const EngineConfig& config() const { return config_; }
   TimerQueue& timers() { return timers_; }
@@ -89,6 +93,7 @@ class Worker {
   struct Waker;
   void run();
   void accept(Listener& l, int max);
+  void tick();  // reads the clocks for this turn of the loop
   void beginDrain();
   void hurryDrain();
   bool drainEnded();  // also takes a hurry() into account
@@ -111,6 +116,8 @@ class Worker {
   UpstreamPool pool_;
   BufferAccount buffers_;
   int64_t now_ms_ = 0;
+  int64_t now_us_ = 0;
+  int64_t unix_ms_ = -1;  // -1: not read yet this turn
   bool draining_ = false;
   int64_t drain_deadline_ = 0;
   std::atomic<bool> stop_{false};
