@@ -39,6 +39,17 @@ const StaticNat* findNat(const std::vector<StaticNat>& sorted, uint32_t addr) {
 // Multicast and broadcast are never a forwarding service's.
 bool multicastOrBroadcast(uint32_t addr) { return addr >= 0xe0000000u; }
 
+// SNAT automap's source for a connection leaving by `adj` on `port`: the egress interface's self
+// IP on the next hop's subnet (a VLAN's own when it leaves tagged on a VLAN), else the port's.
+// Only an address the steering knows as a SNAT address (Services::snat_addresses): the replies to
+// any other would not reach the lcore that owns the flow.
+uint32_t automapSource(const Adjacency* adj, size_t port, const Services& services) {
+  if (adj && adj->kind == Adjacency::Kind::kForward && adj->self_ip &&
+      contains(services.snat_addresses, adj->self_ip))
+    return adj->self_ip;
+  return port < services.port_self_ip.size() ? services.port_self_ip[port] : 0;
+}
+
 }  // namespace
 
 std::unique_ptr<Engine> Engine::create(uint32_t lcore, uint32_t lcores, uint32_t connections) {
@@ -264,11 +275,13 @@ Verdict Engine::open(const BurstPacket& p, const flow::FlowKey& key, uint8_t fla
 
   flow::Endpoint source{key.src, key.sport};
   if (s.snat != SnatMode::kNone) {
-    source.addr = s.snat == SnatMode::kAutomap ? services.port_self_ip[adj->port]
-                                               : s.pool[sched::hashSourceV4(key.src) % s.pool.size()];
+    source.addr = s.snat == SnatMode::kAutomap ? automapSource(adj, adj->port, services)
+                  : s.pool.empty()                ? 0
+                                                  : s.pool[sched::hashSourceV4(key.src) % s.pool.size()];
+    // No source address at all (an egress without an IPv4 self IP) is counted like no port left.
+    if (source.addr == 0) return dropped(DropReason::kSnatExhausted);
     source.port = ports_->allocate(source.addr, key.proto, real.addr, real_port);
-    if (source.addr == 0 || source.port == flow::SnatPortAllocator::kNone)
-      return dropped(DropReason::kSnatExhausted);
+    if (source.port == flow::SnatPortAllocator::kNone) return dropped(DropReason::kSnatExhausted);
   }
   flow::NewConnection c = flow::natConnection(key, {real.addr, real_port}, source);
   c.service = service;
@@ -390,7 +403,7 @@ void Engine::forwardingInbound(const BurstPacket& p, const flow::FlowKey& key, u
 
 // A new connection from a forwarding service's source network. Without SNAT it is only counted
 // and routed; with SNAT it opens a flow (the reply comes back to the SNAT address and port, which
-// names this lcore) and leaves with the egress port's self IP (automap) or a pool address.
+// names this lcore) and leaves with the egress interface's self IP (automap) or a pool address.
 Verdict Engine::forwardingOpen(const BurstPacket& p, const flow::FlowKey& key, uint8_t flags,
                                uint16_t slot, uint32_t now, const Fib& fib,
                                const Services& services) {
@@ -413,7 +426,7 @@ Verdict Engine::forwardingOpen(const BurstPacket& p, const flow::FlowKey& key, u
   const size_t port = adj->kind == Adjacency::Kind::kForward ? adj->port : f.automap_port;
   flow::Endpoint source;
   if (f.snat == SnatMode::kAutomap)
-    source.addr = port < services.port_self_ip.size() ? services.port_self_ip[port] : 0;
+    source.addr = automapSource(adj, port, services);
   else
     source.addr = f.pool.empty() ? 0 : f.pool[sched::hashSourceV4(key.src) % f.pool.size()];
   const bool icmp = key.proto == kProtoIcmp;

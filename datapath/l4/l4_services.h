@@ -75,9 +75,13 @@ struct Services {
   explicit Services(const std::vector<ServiceKey>& keys) : classifier(keys) {}
   ServiceTable classifier;
   std::vector<Service> list;  // by slot; classifier values are slots
-  std::vector<uint32_t> port_self_ip;  // per datapath port: the automap source, 0 if none
+  // Per datapath port: automap's source when the FIB adjacency names no self IP of its egress
+  // interface (its first IPv4 self IP, else the first of its VLANs'), 0 if none.
+  std::vector<uint32_t> port_self_ip;
   std::vector<uint32_t> vips;               // sorted: every service's VIP, removed ones too
-  std::vector<uint32_t> snat_addresses;     // sorted: every automap and pool source address
+  // sorted: every address automap or a pool may take as a source: the ports' and VLANs' IPv4 self
+  // IPs, the pools' addresses (replies to them are steered by their SNAT port).
+  std::vector<uint32_t> snat_addresses;
   std::vector<uint32_t> transparent_reals;  // sorted: the reals of services with snat none
   // Static NATs by slot (removed ones as placeholders), and the live ones sorted both ways.
   std::vector<StaticNat> static_nats;
@@ -87,7 +91,8 @@ struct Services {
   // order they are matched: longest source prefix first.
   std::vector<Forwarding> forwarding;
   std::vector<uint16_t> forwarding_order;
-  // sorted: the appliance's own addresses (self IPs, L4 and L7 VIPs, static NAT public addresses):
+  // sorted: the appliance's own addresses (ports' and VLANs' self IPs, L4 and L7 VIPs, static NAT
+  // public addresses):
   // traffic to them is never a forwarding service's.
   std::vector<uint32_t> local_addresses;
   // sorted: address << 16 | port of the reals of L7 services with `transparent`: the proxy

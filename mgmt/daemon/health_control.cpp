@@ -34,13 +34,12 @@ health::AdminState adminOf(const config::Real& r) {
   return health::AdminState::kEnabled;
 }
 
-// The self IP of the port whose subnet holds `real`: checks leave from it, through the twin.
+// The self IP (a port's or a VLAN's) whose subnet holds `real`: checks leave from it, through the
+// twin or its VLAN sub-interface. 0 (the kernel picks) when the real is not on-link.
 uint32_t sourceFor(const config::Config& cfg, const config::IpAddress& real) {
-  const int port = portOnSubnet(cfg, real);
-  if (port < 0) return 0;
-  for (const auto& a : cfg.ports[size_t(port)].addresses)
-    if (a.address.family == AF_INET && config::prefixContains(a, real)) return ipv4HostOrder(a.address);
-  return 0;
+  const auto on_link = onLinkOf(cfg, real);
+  if (!on_link || on_link->self.address.family != AF_INET) return 0;
+  return ipv4HostOrder(on_link->self.address);
 }
 
 double secondsSince(health::TimePoint t) {

@@ -1,3 +1,5 @@
+// Compiles the config's L4 services, static NATs and forwarding services into the datapath's
+// tables (l4_compile.h), and finds where an address is on-link (a port's or a VLAN's subnet).
 #include "mgmt/daemon/l4_compile.h"
 
 #include <arpa/inet.h>
@@ -31,11 +33,20 @@ uint32_t ipv4HostOrder(const config::IpAddress& a) {
          a.bytes[3];
 }
 
-int portOnSubnet(const config::Config& cfg, const config::IpAddress& address) {
+std::optional<OnLink> onLinkOf(const config::Config& cfg, const config::IpAddress& address) {
+  std::optional<OnLink> best;
+  auto consider = [&](size_t port, const config::Vlan* vlan, const config::IpPrefix& self) {
+    if (!config::prefixContains(self, address)) return;
+    if (best && best->self.length >= self.length) return;
+    best = OnLink{port, vlan ? vlan->name : "", vlan ? vlan->id : uint16_t(0), self};
+  };
   for (size_t i = 0; i < cfg.ports.size(); ++i)
-    for (const auto& p : cfg.ports[i].addresses)
-      if (config::prefixContains(p, address)) return int(i);
-  return -1;
+    for (const auto& self : cfg.ports[i].addresses) consider(i, nullptr, self);
+  for (const auto& vlan : cfg.vlans)
+    for (size_t i = 0; i < cfg.ports.size(); ++i)
+      if (cfg.ports[i].name == vlan.port)
+        for (const auto& self : vlan.addresses) consider(i, &vlan, self);
+  return best;
 }
 
 std::string realIdentity(const config::Real& r) {
@@ -129,6 +140,34 @@ Status buildReals(const config::VirtualService& vs, const dp::l4::Service* old, 
 
 uint32_t maskOf(uint8_t length) { return length == 0 ? 0 : ~uint32_t(0) << (32 - length); }
 
+uint32_t firstIpv4(const std::vector<config::IpPrefix>& addresses) {
+  for (const auto& a : addresses)
+    if (a.address.family == AF_INET) return ipv4HostOrder(a.address);
+  return 0;
+}
+
+// Automap's source on port `i` when the FIB adjacency names none: the port's first IPv4 self IP,
+// else the first of its VLANs' (a trunk port with addresses only on its VLANs), else 0.
+uint32_t portAutomapSource(const config::Config& cfg, size_t i) {
+  if (uint32_t own = firstIpv4(cfg.ports[i].addresses)) return own;
+  for (const auto& vlan : cfg.vlans)
+    if (vlan.port == cfg.ports[i].name)
+      if (uint32_t on_vlan = firstIpv4(vlan.addresses)) return on_vlan;
+  return 0;
+}
+
+// Every IPv4 self IP of the ports and of their VLANs.
+std::vector<uint32_t> ipv4SelfIps(const config::Config& cfg) {
+  std::vector<uint32_t> out;
+  auto add = [&out](const std::vector<config::IpPrefix>& addresses) {
+    for (const auto& a : addresses)
+      if (a.address.family == AF_INET) out.push_back(ipv4HostOrder(a.address));
+  };
+  for (const auto& port : cfg.ports) add(port.addresses);
+  for (const auto& vlan : cfg.vlans) add(vlan.addresses);
+  return out;
+}
+
 // Static NATs keep their slot (their counters) by public address; removed ones stay as
 // placeholders, taken again when that address comes back.
 void compileStaticNats(const config::Config& cfg, const dp::l4::Services* previous,
@@ -156,12 +195,12 @@ void compileStaticNats(const config::Config& cfg, const dp::l4::Services* previo
 }
 
 // The port whose self IP automap uses while a destination's next hop is not resolved: the first
-// external port with an IPv4 self IP (the way out of a forwarding service), else port 0.
+// external port with an IPv4 self IP of its own or on one of its VLANs (the way out of a
+// forwarding service), else port 0.
 uint8_t automapFallbackPort(const config::Config& cfg) {
   for (size_t i = 0; i < cfg.ports.size(); ++i)
-    if (cfg.ports[i].role == config::PortRole::kExternal)
-      for (const auto& a : cfg.ports[i].addresses)
-        if (a.address.family == AF_INET) return uint8_t(i);
+    if (cfg.ports[i].role == config::PortRole::kExternal && portAutomapSource(cfg, i))
+      return uint8_t(i);
   return 0;
 }
 
@@ -216,15 +255,7 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
   auto out = std::make_unique<dp::l4::Services>(keys);
   out->ticks_per_second = kFlowTicksPerSecond;
   out->timeouts = dp::flow::makeTimeoutProfile({}, kFlowTicksPerSecond);
-  for (const auto& port : cfg.ports) {
-    uint32_t self = 0;
-    for (const auto& a : port.addresses)
-      if (a.address.family == AF_INET) {
-        self = ipv4HostOrder(a.address);
-        break;
-      }
-    out->port_self_ip.push_back(self);
-  }
+  for (size_t i = 0; i < cfg.ports.size(); ++i) out->port_self_ip.push_back(portAutomapSource(cfg, i));
   out->list.resize(slot_count);
   std::vector<bool> filled(slot_count, false);
   for (size_t i = 0; i < cfg.virtual_services.size(); ++i) {
@@ -254,15 +285,14 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
   }
   compileStaticNats(cfg, previous, *out);
   compileForwarding(cfg, previous, *out);
-  for (const auto& port : cfg.ports)
-    for (const auto& a : port.addresses)
-      if (a.address.family == AF_INET) out->local_addresses.push_back(ipv4HostOrder(a.address));
+  const std::vector<uint32_t> self_ips = ipv4SelfIps(cfg);
+  out->local_addresses.insert(out->local_addresses.end(), self_ips.begin(), self_ips.end());
   for (const auto& vs : cfg.virtual_services) out->local_addresses.push_back(ipv4HostOrder(vs.vip));
   for (const auto& l7 : cfg.l7_services)
     if (l7.address.family == AF_INET) out->local_addresses.push_back(ipv4HostOrder(l7.address));
-  // For steering packets to the lcore that owns their flow (datapath/l4/steering.h).
-  for (uint32_t self : out->port_self_ip)
-    if (self) out->snat_addresses.push_back(self);
+  // For steering packets to the lcore that owns their flow (datapath/l4/steering.h): automap takes
+  // the egress interface's self IP on the next hop's subnet, which may be any of them.
+  out->snat_addresses.insert(out->snat_addresses.end(), self_ips.begin(), self_ips.end());
   for (const auto& s : out->list) {
     out->vips.push_back(s.vip);  // removed services' too: their flows go on
     for (uint32_t a : s.pool) out->snat_addresses.push_back(a);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -29,8 +30,20 @@ Result<std::unique_ptr<dp::l4::Services>> compileServices(const config::Config& 
                                                           const dp::l4::Services* previous,
                                                           const DownReals& down);
 
-// The port whose self-IP subnet holds `address` (a VIP, a real), or -1.
-int portOnSubnet(const config::Config& cfg, const config::IpAddress& address);
+// Where an address (a real, a VIP, a static NAT's private address) is on-link: on the subnet of
+// a self IP of a port (untagged) or of one of its VLANs (tagged, on the VLAN's sub-interface of
+// the port's twin). What the control thread needs to resolve the address's neighbour on the
+// right interface and to pick the source of health checks.
+struct OnLink {
+  size_t port = 0;        // index in Config::ports (the VLAN's port for a VLAN)
+  std::string vlan;       // the VLAN sub-interface's name; empty: the port's untagged network
+  uint16_t vlan_id = 0;   // 802.1Q id; 0: untagged
+  config::IpPrefix self;  // the self IP whose subnet holds the address
+};
+
+// The self IP subnet holding `address` with the longest prefix (as the kernel's connected routes
+// choose); of equal ones, a port's before a VLAN's, then in config order. None: not on-link.
+std::optional<OnLink> onLinkOf(const config::Config& cfg, const config::IpAddress& address);
 
 uint32_t ipv4HostOrder(const config::IpAddress& a);
 

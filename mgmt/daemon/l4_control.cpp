@@ -40,12 +40,23 @@ Status Appliance::startServices() {
 
 namespace {
 
-// The twin port a VIP lives on: the port on its subnet, else the first external one, else 0.
+// The twin port a VIP lives on: the port on its subnet (a VLAN's port for a VIP on a VLAN's subnet:
+// the kernel answers ARP for any of its addresses on the VLAN sub-interface too), else the first
+// external one, else 0.
 size_t vipPort(const config::Config& cfg, const config::IpAddress& vip) {
-  int port = portOnSubnet(cfg, vip);
-  for (size_t i = 0; i < cfg.ports.size() && port < 0; ++i)
-    if (cfg.ports[i].role == config::PortRole::kExternal) port = int(i);
-  return port < 0 ? 0 : size_t(port);
+  if (const auto on_link = onLinkOf(cfg, vip)) return on_link->port;
+  for (size_t i = 0; i < cfg.ports.size(); ++i)
+    if (cfg.ports[i].role == config::PortRole::kExternal) return i;
+  return 0;
+}
+
+// The kernel interface a neighbour on `on_link` is resolved on: the port's twin, or its VLAN
+// sub-interface (none while that is not there, e.g. a kernel without 802.1Q support).
+std::optional<int> neighbourInterface(const KernelTwin& twin, const OnLink& on_link) {
+  if (on_link.vlan.empty()) return twin.ifindex();
+  for (const auto& v : twin.vlans())
+    if (v.spec.name == on_link.vlan) return v.ifindex;
+  return std::nullopt;
 }
 
 std::set<std::string> vipsOf(const config::Config& cfg) {
@@ -144,9 +155,9 @@ Status Appliance::applyConfig(const config::Config& next) {
   return Ok{};
 }
 
-// Reals on a port's subnet whose neighbour the kernel has not resolved are asked for, once a
-// second: the datapath forwards only to resolved neighbours (the health checks, when they come,
-// keep them fresh as a side effect).
+// Reals on a port's or a VLAN's subnet whose neighbour the kernel has not resolved are asked for,
+// once a second, on the twin or the VLAN sub-interface: the datapath forwards only to resolved
+// neighbours (the health checks, when they come, keep them fresh as a side effect).
 // Static NATs' private addresses likewise.
 void Appliance::resolveReals() {
   if (!services_ || (services_->list.empty() && cfg_.static_nats.empty())) return;
@@ -154,14 +165,15 @@ void Appliance::resolveReals() {
   if (now - last_resolve_ < kResolveInterval) return;
   last_resolve_ = now;
   auto resolve = [this](const config::IpAddress& address) {
-    const int port = portOnSubnet(cfg_, address);
-    if (port < 0) return;
+    const auto on_link = onLinkOf(cfg_, address);
+    if (!on_link) return;
+    const auto ifindex = neighbourInterface(*ports_[on_link->port].twin, *on_link);
+    if (!ifindex) return;
     const uint32_t addr = ipv4HostOrder(address);
-    const int ifindex = ports_[size_t(port)].twin->ifindex();
     bool resolved = false;
     for (const auto& n : tables_.neighbours)
-      resolved |= n.address == addr && n.ifindex == ifindex && dp::neighbourUsable(n.state);
-    if (!resolved) (void)resolveNeighbour(ifindex, address);
+      resolved |= n.address == addr && n.ifindex == *ifindex && dp::neighbourUsable(n.state);
+    if (!resolved) (void)resolveNeighbour(*ifindex, address);
   };
   for (const auto& vs : cfg_.virtual_services)
     for (const auto& real : vs.reals) resolve(real.address);
