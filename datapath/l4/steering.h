@@ -13,8 +13,9 @@
 //                                          is stateless, the kernel's)
 // ICMP errors go by the packet they quote, seen the other way. Hashing on addresses only (not
 // ports) keeps the fragments of a datagram together, since later fragments carry no ports; only
-// later fragments to a SNAT address cannot be placed, and go to every lcore (kEveryLcore), where
-// the one that saw the first fragment translates them.
+// later fragments to a SNAT address cannot be placed (kEveryLcore): they go round the lcores one
+// at a time (datapath/worker/fragment_relay.h); the lcore that knows the datagram translates them,
+// and if none does the last one counts a `fragment_unknown` drop.
 #pragma once
 
 #include <cstddef>

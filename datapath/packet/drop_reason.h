@@ -23,7 +23,7 @@ enum class DropReason : uint8_t {
   kRealUnresolved,    // the real's next hop is not resolved yet (the control thread asks)
   kFlowTableFull,     // no room for a new connection; established ones go on
   kSnatExhausted,     // no SNAT port left for this real
-  kFragmentUnknown,   // a later fragment whose first fragment (with the ports) was not seen
+  kFragmentUnknown,   // a later fragment to a VIP or SNAT address whose datagram no lcore knows
   kRealGone,          // a non-TCP packet of a flow reset because its real is gone (policy reset)
   kHandoffFull,       // the ring to the lcore that owns the packet's connection is full
   kUnknownVlan,       // tagged with a VLAN id no configured VLAN of the port has

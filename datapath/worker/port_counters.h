@@ -25,7 +25,8 @@ struct alignas(64) PortCounters {
   Counter forwarded;  // received here and routed by the datapath
   Counter punted;     // received here and handed to the kernel twin
   Counter injected;   // written by the kernel to the twin and sent out of this port
-  Counter handed_off; // received here, handed to the lcore that owns its connection
+  Counter handed_off; // handed to the lcore that owns its connection, or (a later fragment to
+                      // a SNAT address) to the next lcore of its round: fragment_relay.h
   std::array<Counter, size_t(DropReason::kCount)> drops;
 };
 

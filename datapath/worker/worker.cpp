@@ -7,7 +7,9 @@
 #include <rte_ether.h>
 
 #include "datapath/l4/steering.h"
+#include "datapath/packet/bytes.h"
 #include "datapath/packet/frame.h"
+#include "datapath/worker/fragment_relay.h"
 
 namespace vlb::dp {
 
@@ -84,33 +86,47 @@ unsigned Worker::drainHandoff(const Fib* fib, const l4::Services* services) {
 }
 
 // The connection's owner is another lcore: hand the packet over. A later fragment to a SNAT
-// address goes to all of them as copies, and stays here too.
+// address (kEveryLcore) stays: it is tried here first, then handed round (fragment_relay.h).
 bool Worker::keepOrHandOff(size_t in_port, rte_mbuf* m, const uint8_t* ip,
                            const l4::Services& services) {
   const uint32_t lcores = uint32_t(setup_.handoff.size());
   const uint32_t owner = l4::owningLcore(ip, size_t(ip[2] << 8 | ip[3]), services, lcores);
   m->hash.usr = 0;
-  if (owner == l4::kAnyLcore || owner == setup_.index) return true;
-  if (owner == l4::kEveryLcore) {
-    // Which lcore saw the first fragment is not known here, so the original is treated as a
-    // copy too: each lcore acts only if it knows the datagram. A fragment no lcore knows is
-    // lost uncounted (the one gap in "every drop has a counter"; rare: see steering.h).
-    m->hash.usr = kFragmentCopy;
-    for (uint32_t l = 0; l < lcores; ++l) {
-      if (l == setup_.index) continue;
-      rte_mbuf* copy = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
-      if (!copy) continue;
-      copy->hash.usr = kFragmentCopy;
-      if (rte_ring_mp_enqueue(setup_.handoff[l], copy) != 0) rte_pktmbuf_free(copy);
-    }
-    return true;
-  }
+  if (owner == l4::kAnyLcore || owner == l4::kEveryLcore || owner == setup_.index) return true;
   if (rte_ring_mp_enqueue(setup_.handoff[owner], m) != 0) {
     drop(in_port, DropReason::kHandoffFull, m);
     return false;
   }
   counters_[in_port].handed_off.add(1);
   return false;
+}
+
+bool Worker::untranslatedFragment(size_t in_port, rte_mbuf* m, const uint8_t* ip,
+                                  const l4::Services& services, bool steered) {
+  const uint32_t dst = load32(ip + 16);
+  if (!std::binary_search(services.snat_addresses.begin(), services.snat_addresses.end(), dst))
+    return false;
+  if (!isLaterIpv4Fragment(ip)) {
+    untranslated_.remember(ip, {load32(ip + 12), dst, 0, 0}, now_);
+    return false;
+  }
+  NatTuple as_is;
+  if (untranslated_.find(ip, now_, &as_is)) return false;
+  // Not this lcore's datagram: the next lcore of the round tries it, or it is lost.
+  const uint32_t origin = steered && isFragmentRelay(m->hash.usr) ? fragmentRelayOrigin(m->hash.usr)
+                                                                  : setup_.index;
+  const uint32_t next = nextInRound(setup_.index, origin, uint32_t(setup_.handoff.size()));
+  if (next == kRoundOver) {
+    drop(in_port, DropReason::kFragmentUnknown, m);
+    return true;
+  }
+  m->hash.usr = fragmentRelayMark(origin);
+  if (rte_ring_mp_enqueue(setup_.handoff[next], m) != 0) {
+    drop(in_port, DropReason::kHandoffFull, m);
+    return true;
+  }
+  counters_[in_port].handed_off.add(1);
+  return true;
 }
 
 // Three passes over a burst: frames checked (and, with several lcores, handed to the lcore
@@ -169,19 +185,17 @@ void Worker::processBurst(const Fib* fib, const l4::Services* services, rte_mbuf
   for (uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = pkts[i];
     if (!m) continue;
-    // A copy of a fragment acts only where its first fragment was seen; elsewhere it vanishes.
     if (!ipv4[i]) {
       punt(in_port[i], m, 0);
       continue;
     }
-    const bool copy = (steered || steer) && m->hash.usr == kFragmentCopy;
     bool translated = false;
     if (services) {
-      const l4::Verdict& l4v = l4_verdicts[l4_next++];
-      if (copy && l4v.outcome != l4::Outcome::kForward) {
-        rte_pktmbuf_free(m);
+      const l4::Verdict& l4v = l4_verdicts[l4_next];
+      const uint8_t* ip = l4_pkts[l4_next++].ip;
+      if (l4v.outcome == l4::Outcome::kNotMine && isIpv4Fragment(ip) &&
+          untranslatedFragment(in_port[i], m, ip, *services, steered))
         continue;
-      }
       if (l4v.outcome == l4::Outcome::kDrop) {
         drop(in_port[i], l4v.drop, m);
         continue;

@@ -24,8 +24,6 @@ static_assert(kBurst <= l4::kMaxBurst);
 // translated packets whose next hop is not resolved: the control thread sends them as the
 // kernel's own (their source may be our address), so that the kernel resolves and routes them.
 constexpr uint32_t kPuntToRoute = 0x564c4252;
-// mbuf->hash.usr of a copy of a fragment sent to every lcore: only the one that knows it acts.
-constexpr uint32_t kFragmentCopy = 0x564c4246;
 constexpr size_t kMaxPorts = 16;
 
 struct WorkerPort {
@@ -73,6 +71,11 @@ class Worker {
                     bool steered);
   // False when the packet went to another lcore (or was dropped on the way).
   bool keepOrHandOff(size_t in_port, rte_mbuf* m, const uint8_t* ip, const l4::Services& services);
+  // A fragment that the L4 engine would route as it is; only those to a SNAT address are
+  // looked at (fragment_relay.h).
+  // True when the packet is gone: handed on to the next lcore, or dropped and counted.
+  bool untranslatedFragment(size_t in_port, rte_mbuf* m, const uint8_t* ip,
+                            const l4::Services& services, bool steered);
   unsigned drainHandoff(const Fib* fib, const l4::Services* services);
   void route(size_t in_port, const Fib& fib, rte_mbuf* m, uint32_t dst, bool translated);
   // Milliseconds of the TSC: the flow table's ticks.
@@ -95,6 +98,9 @@ class Worker {
   uint32_t now_ = 0;
   Counter polls_, busy_polls_;
   uint64_t ms_per_tsc_q32_ = 0;  // milliseconds per TSC cycle, in 32.32 fixed point
+  // Datagrams to a SNAT address whose first fragment this lcore routed untranslated (the
+  // kernel's own, e.g. a large DNS answer to a self IP): their later fragments follow it.
+  l4::FragmentTable untranslated_;
 };
 
 }  // namespace vlb::dp
