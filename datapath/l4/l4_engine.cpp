@@ -138,7 +138,7 @@ void Engine::processBurst(const BurstPacket* pkts, size_t n, uint32_t now, const
         if (slot == flow::FlowTable::kNoEntry || !flows_->entry(slot).inUse() ||
             !(flows_->entry(slot).key == keys[k]))
           slot = flows_->lookup(keys[k]);
-        if (slot != flow::FlowTable::kNoEntry) {
+        if (slot != flow::FlowTable::kNoEntry && !endFinishedFlowForNewSyn(slot, flags[k])) {
           out[i] = established(p, slot, flags[k], now, services);
           break;
         }
@@ -304,6 +304,21 @@ Verdict Engine::open(const BurstPacket& p, const flow::FlowKey& key, uint8_t fla
   rc.packets_in.add(1);
   rc.bytes_in.add(p.len);
   return translate(p.ip, p.len, c.original.rewrite, now);
+}
+
+// A client's new SYN on a connection that has ended (TIME_WAIT, or reset) is a new connection
+// that reuses the port: the old flow goes and the SYN is scheduled afresh, so a real that a
+// health check marked down since then is not picked again and the scheduler counts the new
+// connection (what LVS's conn_reuse_mode does). Before, it went to the old real.
+bool Engine::endFinishedFlowForNewSyn(uint32_t slot, uint8_t flags) {
+  const flow::FlowEntry& e = flows_->entry(slot);
+  if (e.key.proto != kProtoTcp || (flags & (flow::kTcpSyn | flow::kTcpAck)) != flow::kTcpSyn ||
+      e.dir() != flow::FlowDir::kOriginal ||
+      (e.tcp_state != flow::TcpState::kTimeWait && e.tcp_state != flow::TcpState::kClosed))
+    return false;
+  closed(e);
+  flows_->erase(slot);
+  return true;
 }
 
 void Engine::closed(const flow::FlowEntry& o) {

@@ -170,6 +170,7 @@ class Engine {
   Verdict laterFragment(uint8_t* ip, size_t len, uint32_t now, const Services& services);
   Verdict translate(uint8_t* ip, size_t len, const flow::Rewrite& r, uint32_t now);
   void closed(const flow::FlowEntry& original);
+  bool endFinishedFlowForNewSyn(uint32_t slot, uint8_t tcp_flags);
 
   uint32_t lcore_ = 0;
   std::unique_ptr<flow::FlowTable> flows_;

@@ -228,5 +228,34 @@ TEST_F(L4Test, LiveChangeKeepsOrResetsFlowsOfAGoneReal) {
   services_ = std::move(next);
 }
 
+// A client reusing its port after its connection ended (here a reset; TIME_WAIT alike) opens a
+// new connection: scheduled afresh, so a real marked down in between is not picked again.
+TEST_F(L4Test, ANewSynOnAnEndedConnectionIsScheduledAgainAwayFromADownReal) {
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 42000, 80}));
+  const Bytes first = only(int_.tx);
+  const uint32_t real_of_first = get32(first.data() + 14 + 16);
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 42000, 80, 6, 0x04}));  // the client resets it
+  EXPECT_EQ(drain(int_.tx).size(), 1u);
+  const size_t down = real_of_first == ipv4("192.0.2.11") ? 0 : 1;
+
+  auto next = std::make_unique<l4::Services>(std::vector<ServiceKey>{{kVip, 6, 80, 80, 0}});
+  next->port_self_ip = services_->port_self_ip;
+  next->timeouts = services_->timeouts;
+  next->list = std::move(services_->list);
+  next->list[0].reals[down].gone = true;  // its health check failed
+  next->list[0].any_gone = true;
+  ASSERT_TRUE(l4_->prepare(*next));
+  services_ptr_.store(next.get());
+
+  receive(ext_, frame(ext_.mac, {kClient, kVip, 42000, 80}));  // the same port, a new SYN
+  const Bytes again = only(int_.tx);
+  EXPECT_NE(get32(again.data() + 14 + 16), real_of_first) << "went to the real that is down";
+  EXPECT_EQ(l4_->service(0).opened.get(), 2u);
+  EXPECT_EQ(l4_->service(0).closed.get(), 1u);
+  EXPECT_EQ(l4_->flows().connections(), 1u);
+  services_ptr_.store(nullptr);
+  services_ = std::move(next);
+}
+
 }  // namespace
 }  // namespace vlb::dp
