@@ -25,10 +25,6 @@ NatTuple tupleOf(const flow::Rewrite& r) { return {r.src, r.dst, r.sport, r.dpor
 // other than TCP, UDP and ICMP echo): only a static NAT can claim it.
 enum class Step : uint8_t { kDone, kLaterFragment, kIcmpError, kLookup, kStateless };
 
-bool contains(const std::vector<uint32_t>& sorted, uint32_t addr) {
-  return std::binary_search(sorted.begin(), sorted.end(), addr);
-}
-
 template <uint32_t StaticNat::*Field>
 const StaticNat* findNat(const std::vector<StaticNat>& sorted, uint32_t addr) {
   auto it = std::lower_bound(sorted.begin(), sorted.end(), addr,
@@ -45,7 +41,7 @@ bool multicastOrBroadcast(uint32_t addr) { return addr >= 0xe0000000u; }
 // any other would not reach the lcore that owns the flow.
 uint32_t automapSource(const Adjacency* adj, size_t port, const Services& services) {
   if (adj && adj->kind == Adjacency::Kind::kForward && adj->self_ip &&
-      contains(services.snat_addresses, adj->self_ip))
+      inSorted(services.snat_addresses, adj->self_ip))
     return adj->self_ip;
   return port < services.port_self_ip.size() ? services.port_self_ip[port] : 0;
 }
@@ -357,7 +353,7 @@ Verdict Engine::staticNat(const BurstPacket& p, const Services& services, bool* 
   const uint32_t src = load32(p.ip + 12), dst = load32(p.ip + 16);
   const StaticNat* in = findNat<&StaticNat::public_addr>(services.nat_by_public, dst);
   const StaticNat* out = findNat<&StaticNat::private_addr>(services.nat_by_private, src);
-  if (out && !in && contains(services.local_addresses, dst)) out = nullptr;
+  if (out && !in && inSorted(services.local_addresses, dst)) out = nullptr;
   if (!in && !out) return notMine();
   *matched = true;
   const uint32_t to_src = out ? out->public_addr : src, to_dst = in ? in->private_addr : dst;
@@ -424,7 +420,7 @@ Verdict Engine::forwardingOpen(const BurstPacket& p, const flow::FlowKey& key, u
                                const Services& services) {
   const Forwarding& f = services.forwarding[slot];
   NatCounters& c = forwarding_counters_[slot];
-  if (multicastOrBroadcast(key.dst) || contains(services.local_addresses, key.dst))
+  if (multicastOrBroadcast(key.dst) || inSorted(services.local_addresses, key.dst))
     return notMine();
   if (f.snat == SnatMode::kNone) {
     c.packets_out.add(1);

@@ -10,6 +10,7 @@
 // stays as a placeholder with `gone`, weight 0 in the scheduler).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -70,6 +71,11 @@ struct Forwarding {
   bool removed = false;        // a placeholder: its flows go on
   bool contains(uint32_t addr) const { return (addr & mask) == source; }
 };
+
+// True when `sorted` (one of Services' sorted address lists) holds `addr`.
+inline bool inSorted(const std::vector<uint32_t>& sorted, uint32_t addr) {
+  return std::binary_search(sorted.begin(), sorted.end(), addr);
+}
 
 struct Services {
   explicit Services(const std::vector<ServiceKey>& keys) : classifier(keys) {}

@@ -10,10 +10,6 @@
 namespace vlb::dp::l4 {
 namespace {
 
-bool contains(const std::vector<uint32_t>& sorted, uint32_t addr) {
-  return std::binary_search(sorted.begin(), sorted.end(), addr);
-}
-
 uint32_t byAddress(uint32_t addr, uint32_t lcores) {
   return uint32_t(uint64_t(sched::hashSourceV4(addr)) * lcores >> 32);
 }
@@ -21,13 +17,13 @@ uint32_t byAddress(uint32_t addr, uint32_t lcores) {
 // `ports_known`: false for a later fragment.
 uint32_t owner(uint32_t src, uint32_t dst, uint16_t dport, bool ports_known, const Services& s,
                uint32_t lcores) {
-  if (contains(s.vips, dst)) return byAddress(src, lcores);
-  if (contains(s.snat_addresses, dst)) {
+  if (inSorted(s.vips, dst)) return byAddress(src, lcores);
+  if (inSorted(s.snat_addresses, dst)) {
     if (!ports_known) return kEveryLcore;
     const uint32_t by_port = flow::ownerLcore(dport, lcores);
     return by_port < lcores ? by_port : kAnyLcore;
   }
-  if (contains(s.transparent_reals, src)) return byAddress(dst, lcores);
+  if (inSorted(s.transparent_reals, src)) return byAddress(dst, lcores);
   // A forwarding service with SNAT: the source network's connections by the source address, so
   // that the lcore that allocates the SNAT port (and gets the replies) sees every packet of them.
   for (const uint16_t slot : s.forwarding_order) {

@@ -2,6 +2,7 @@
 
 #include "datapath/packet/bytes.h"
 #include "datapath/packet/checksum.h"
+#include "datapath/packet/ipv4_fragment.h"
 
 namespace vlb::dp {
 namespace {
@@ -10,8 +11,6 @@ constexpr size_t kIpMin = 20;
 
 
 size_t headerLen(const uint8_t* ip) { return size_t(ip[0] & 0x0f) * 4; }
-bool firstFragment(const uint8_t* ip) { return (load16(ip + 6) & 0x1fff) == 0; }
-bool isFragment(const uint8_t* ip) { return (load16(ip + 6) & 0x3fff) != 0; }
 
 // Incremental checksums (RFC 1624, eqn. 3) as one folded delta per checksum: the one's-complement
 // sum of ~old + new over every 16-bit word that changes.
@@ -44,7 +43,7 @@ void rewrite(uint8_t* ip, size_t len, const NatTuple& to) {
   const uint8_t proto = ip[9];
   uint8_t* l4 = ip + ihl;
   const size_t l4_len = len - ihl;
-  const bool has_l4 = firstFragment(ip) && l4_len >= 8;
+  const bool has_l4 = !isLaterIpv4Fragment(ip) && l4_len >= 8;
 
   const uint32_t addresses = delta32(load32(ip + 12), to.src_addr) + delta32(load32(ip + 16), to.dst_addr);
   store32(ip + 12, to.src_addr);
@@ -77,7 +76,7 @@ NatResult viewL4(const uint8_t* ip, size_t len, L4View* out) {
   if (!headerOk(ip, len)) return NatResult::kTruncated;
   const uint8_t* l4 = ip + headerLen(ip);
   const size_t l4_len = len - headerLen(ip);
-  *out = {ip[9], 0, 0, 0, firstFragment(ip), isFragment(ip)};
+  *out = {ip[9], 0, 0, 0, !isLaterIpv4Fragment(ip), isIpv4Fragment(ip)};
   if (ip[9] != kProtoTcp && ip[9] != kProtoUdp && ip[9] != kProtoIcmp)
     return NatResult::kUnsupported;
   if (!out->first_fragment) return NatResult::kOk;

@@ -4,6 +4,7 @@
 
 #include "datapath/packet/bytes.h"
 #include "datapath/packet/checksum.h"
+#include "datapath/packet/ipv4_fragment.h"
 
 namespace vlb::dp {
 namespace {
@@ -69,7 +70,7 @@ size_t buildTcpReset(uint8_t* ip, size_t len) {
 
 size_t buildIcmpUnreachable(uint8_t* ip, size_t len, size_t room, uint8_t code) {
   const size_t ihl = size_t(ip[0] & 0x0f) * 4;
-  const bool later_fragment = (load16(ip + 6) & 0x1fff) != 0;
+  const bool later_fragment = isLaterIpv4Fragment(ip);
   if (later_fragment || len < ihl + 8) return 0;
   if (ip[9] == kProtoIcmp && ip[ihl] != 0 && ip[ihl] != 8) return 0;  // never about an error
   const size_t quoted = ihl + 8;

@@ -35,9 +35,4 @@ inline uint32_t nextInRound(uint32_t self, uint32_t origin, uint32_t lcores) {
   return next == origin ? kRoundOver : next;
 }
 
-// On a checked IPv4 header: any fragment (more fragments, or an offset), and a later one (an
-// offset: no L4 header).
-inline bool isIpv4Fragment(const uint8_t* ip) { return ((ip[6] & 0x3f) | ip[7]) != 0; }
-inline bool isLaterIpv4Fragment(const uint8_t* ip) { return ((ip[6] & 0x1f) | ip[7]) != 0; }
-
 }  // namespace vlb::dp

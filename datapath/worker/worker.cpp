@@ -9,6 +9,7 @@
 #include "datapath/l4/steering.h"
 #include "datapath/packet/bytes.h"
 #include "datapath/packet/frame.h"
+#include "datapath/packet/ipv4_fragment.h"
 #include "datapath/worker/fragment_relay.h"
 
 namespace vlb::dp {
@@ -104,8 +105,7 @@ bool Worker::keepOrHandOff(size_t in_port, rte_mbuf* m, const uint8_t* ip,
 bool Worker::untranslatedFragment(size_t in_port, rte_mbuf* m, const uint8_t* ip,
                                   const l4::Services& services, bool steered) {
   const uint32_t dst = load32(ip + 16);
-  if (!std::binary_search(services.snat_addresses.begin(), services.snat_addresses.end(), dst))
-    return false;
+  if (!l4::inSorted(services.snat_addresses, dst)) return false;
   if (!isLaterIpv4Fragment(ip)) {
     untranslated_.remember(ip, {load32(ip + 12), dst, 0, 0}, now_);
     return false;

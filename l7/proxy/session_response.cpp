@@ -45,15 +45,15 @@ bool Session::handleResponseHead() {
     upstreamFailed(502);  // closed or reset before answering (retried when that is safe)
     return true;
   }
+  // Below, bytes have come from the real: upstreamFailed never retries then (a stale
+  // connection's 408 is the one exception, taken explicitly).
   const http::ParseResult r = response_parser_->parse(uin_.view());
   if (r.status == http::ParseStatus::kNeedMore) {
     if (!upstream_eof_) return false;
-    retry_head_.clear();  // the real has begun to answer: never send this request twice
     upstreamFailed(502);
     return true;
   }
   if (r.status == http::ParseStatus::kError) {
-    retry_head_.clear();
     upstreamFailed(502);
     return true;
   }

@@ -118,6 +118,13 @@ class DatapathTest : public ::testing::Test {
     worker_->poll();
   }
 
+  // The one frame `r` holds (a zero frame, after a failed expectation, when it holds another count).
+  static std::vector<uint8_t> only(rte_ring* r) {
+    auto out = drain(r);
+    EXPECT_EQ(out.size(), 1u);
+    return out.empty() ? std::vector<uint8_t>(80, 0) : out[0];
+  }
+
   static std::vector<std::vector<uint8_t>> drain(rte_ring* r) {
     std::vector<std::vector<uint8_t>> out;
     void* obj;

@@ -62,12 +62,6 @@ class L4NatTest : public DatapathTest {
     publish();
   }
 
-  Bytes only(rte_ring* r) {
-    auto out = drain(r);
-    EXPECT_EQ(out.size(), 1u);
-    return out.empty() ? Bytes(80, 0) : out[0];
-  }
-
   std::unique_ptr<l4::Services> services_;
 };
 

@@ -47,12 +47,6 @@ class L4Test : public DatapathTest {
     publish();
   }
 
-  Bytes only(rte_ring* r) {
-    auto out = drain(r);
-    EXPECT_EQ(out.size(), 1u);
-    return out.empty() ? Bytes(60, 0) : out[0];
-  }
-
   std::unique_ptr<l4::Services> services_;
 };
 
