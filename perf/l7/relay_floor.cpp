@@ -67,17 +67,25 @@ int listenOn(uint16_t port) {
   return fd;
 }
 
-// Pairs an accepted client with a new upstream connection; false when the upstream refuses.
-bool pairWithUpstream(int client) {
+// An upstream connection for an accepted client, both tuned; -1 (the client closed) when the
+// upstream refuses.
+int connectUpstreamFor(int client) {
   const int up = socket(AF_INET, SOCK_STREAM, 0);
   const sockaddr_in a = loopback(upstream_port);
   if (up < 0 || connect(up, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
     if (up >= 0) close(up);
     close(client);
-    return false;
+    return -1;
   }
   tune(client);
   tune(up);
+  return up;
+}
+
+// Pairs an accepted client with a new upstream connection; false when the upstream refuses.
+bool pairWithUpstream(int client) {
+  const int up = connectUpstreamFor(client);
+  if (up < 0) return false;
   const size_t need = size_t(std::max(client, up)) + 1;
   if (sides.size() < need) sides.resize(need);
   sides[client] = std::make_unique<Side>();
@@ -176,15 +184,8 @@ void runUring(int listener) {
       if (t == kAccept) {
         const int client = cqe->res;
         if (client < 0) continue;
-        const int up = socket(AF_INET, SOCK_STREAM, 0);
-        const sockaddr_in a = loopback(upstream_port);
-        if (up < 0 || connect(up, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
-          if (up >= 0) close(up);
-          close(client);
-          continue;
-        }
-        tune(client);
-        tune(up);
+        const int up = connectUpstreamFor(client);
+        if (up < 0) continue;
         auto* c = new RingSide{client, nullptr, false, {}};
         auto* u = new RingSide{up, c, false, {}};
         c->peer = u;
