@@ -104,16 +104,10 @@ HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSl
   const uint32_t len = end - begin;
   if (len == 0) return HttpError::kBadFieldName;
   if (chars::isOws(line[0])) return HttpError::kObsFold;
-  // Names are short and almost always valid: find the colon, check the name without early exits,
-  // and only look for the offending byte when there is one.
-  const void* colon = std::memchr(line, ':', len);
-  uint32_t i = colon != nullptr ? uint32_t(static_cast<const char*>(colon) - line) : len;
-  uint8_t all = chars::kToken;
-  for (uint32_t k = 0; k < i; ++k) all &= chars::kTable[uint8_t(line[k])];
-  if (all == 0) {
-    i = 0;
-    while (chars::is(line[i], chars::kToken)) ++i;
-  }
+  // Names are short: one pass over the token characters, then the byte that ended them must be
+  // the colon (the line's CR is outside [begin, end), so the scan stops at the end at the latest).
+  uint32_t i = 0;
+  while (i < len && chars::is(line[i], chars::kToken)) ++i;
   if (i == len) return HttpError::kBadFieldName;  // no colon
   if (line[i] != ':') {
     if (chars::isOws(line[i])) return HttpError::kSpaceBeforeColon;
@@ -131,34 +125,66 @@ HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSl
   return HttpError::kNone;
 }
 
-HttpError noteField(const char* base, const FieldSlot& slot, FieldFacts* f) {
-  const std::string_view name = slot.name.in(base);
-  const std::string_view value = slot.value.in(base);
+FieldId identify(std::string_view name) {
   switch (name.size()) {
+    case 2:
+      if (equalsLower(name, "te")) return FieldId::kTe;
+      break;
     case 4:
-      if (!equalsLower(name, "host")) break;
-      ++f->host_count;
-      f->host = slot.value;
-      return validAuthority(value, false) ? HttpError::kNone : HttpError::kBadHost;
+      if (equalsLower(name, "host")) return FieldId::kHost;
+      break;
     case 6:
-      if (equalsLower(name, "expect")) return noteExpect(value, f);
+      if (equalsLower(name, "expect")) return FieldId::kExpect;
       break;
     case 7:
-      if (equalsLower(name, "upgrade")) return noteUpgrade(value, f);
+      if (equalsLower(name, "upgrade")) return FieldId::kUpgrade;
+      if (equalsLower(name, "trailer")) return FieldId::kTrailer;
       break;
     case 10:
-      if (equalsLower(name, "connection")) return noteConnection(value, f);
+      if (equalsLower(name, "connection")) return FieldId::kConnection;
+      if (equalsLower(name, "keep-alive")) return FieldId::kKeepAlive;
       break;
     case 14:
-      if (equalsLower(name, "content-length")) return noteContentLength(value, f);
+      if (equalsLower(name, "content-length")) return FieldId::kContentLength;
+      break;
+    case 15:
+      if (equalsLower(name, "x-forwarded-for")) return FieldId::kXForwardedFor;
+      break;
+    case 16:
+      if (equalsLower(name, "proxy-connection")) return FieldId::kProxyConnection;
+      if (equalsLower(name, "x-forwarded-host")) return FieldId::kXForwardedHost;
       break;
     case 17:
-      if (equalsLower(name, "transfer-encoding")) return noteTransferEncoding(value, f);
+      if (equalsLower(name, "transfer-encoding")) return FieldId::kTransferEncoding;
+      if (equalsLower(name, "x-forwarded-proto")) return FieldId::kXForwardedProto;
       break;
     default:
       break;
   }
-  return HttpError::kNone;
+  return FieldId::kOther;
+}
+
+HttpError noteField(const char* base, FieldSlot* slot, FieldFacts* f) {
+  slot->id = identify(slot->name.in(base));
+  const std::string_view value = slot->value.in(base);
+  switch (slot->id) {
+    case FieldId::kHost:
+      ++f->host_count;
+      f->host = slot->value;
+      return validAuthority(value, false) ? HttpError::kNone : HttpError::kBadHost;
+    case FieldId::kExpect:
+      return noteExpect(value, f);
+    case FieldId::kUpgrade:
+      return noteUpgrade(value, f);
+    case FieldId::kConnection:
+      return noteConnection(value, f);
+    case FieldId::kContentLength:
+      return noteContentLength(value, f);
+    case FieldId::kTransferEncoding:
+      return noteTransferEncoding(value, f);
+    default:
+      return HttpError::kNone;
+  }
 }
 
 bool validAuthority(std::string_view a, bool port_required) {

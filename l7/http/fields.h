@@ -29,9 +29,12 @@ struct FieldFacts {
 // Parses the field line [begin, end) of `base` (CRLF excluded) into `slot`.
 HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSlot* slot);
 
-// Records what a field we interpret (Host, Content-Length, Transfer-Encoding, Connection, Upgrade,
-// Expect) says; other fields are ignored. `value` is slot.value in base.
-HttpError noteField(const char* base, const FieldSlot& slot, FieldFacts* facts);
+// The FieldId of a field name (any case).
+FieldId identify(std::string_view name);
+
+// Sets slot->id and records what a field we interpret (Host, Content-Length, Transfer-Encoding,
+// Connection, Upgrade, Expect) says; other fields are ignored.
+HttpError noteField(const char* base, FieldSlot* slot, FieldFacts* facts);
 
 // host [":" port] with a DNS-like reg-name or a bracketed IPv6 literal, port 0..65535.
 bool validAuthority(std::string_view a, bool port_required);

@@ -46,8 +46,9 @@ HttpError HeadCore::addField(const char* base, Line line) {
   FieldSlot& slot = slots_[count_];
   if (const HttpError e = parseFieldLine(base, line.begin, line.end, &slot); e != HttpError::kNone)
     return e;
+  slot.line_end = line.end + 2;
   ++count_;
-  return noteField(base, slot, &facts_);
+  return noteField(base, &slot, &facts_);
 }
 
 }  // namespace vlb::l7::http

@@ -42,14 +42,37 @@ struct Span {
   std::string_view in(const char* base) const { return {base + off, len}; }
 };
 
+// The fields that framing, connection handling and forwarding treat specially, recognized once
+// while parsing so that later steps switch on this instead of comparing names again.
+enum class FieldId : uint8_t {
+  kOther,
+  kHost,
+  kContentLength,
+  kTransferEncoding,
+  kConnection,
+  kKeepAlive,
+  kProxyConnection,
+  kTe,
+  kTrailer,
+  kUpgrade,
+  kExpect,
+  kXForwardedFor,
+  kXForwardedProto,
+  kXForwardedHost,
+};
+
 struct FieldSlot {
   Span name;
-  Span value;  // leading and trailing OWS removed
+  Span value;             // leading and trailing OWS removed
+  uint32_t line_end = 0;  // just past the line's CRLF; the line starts at name.off
+  FieldId id = FieldId::kOther;
 };
 
 struct HeaderField {
   std::string_view name;
   std::string_view value;
+  FieldId id = FieldId::kOther;
+  std::string_view line = {};  // the whole field line as received, CRLF included
 };
 
 // The field lines of a head, in order, as views into the message buffer.
@@ -62,7 +85,9 @@ class FieldList {
   uint32_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   HeaderField operator[](uint32_t i) const {
-    return {slots_[i].name.in(base_), slots_[i].value.in(base_)};
+    const FieldSlot& s = slots_[i];
+    return {s.name.in(base_), s.value.in(base_), s.id,
+            std::string_view(base_ + s.name.off, s.line_end - s.name.off)};
   }
   // The value of the first field named `lower_name` (give it in lowercase); empty when absent.
   std::string_view get(std::string_view lower_name) const {

@@ -3,12 +3,15 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 
 #include "l7/http/chars.h"
 
 namespace vlb::l7::proxy {
 namespace {
 
+using http::FieldId;
 using http::chars::equalsLower;
 
 // Field names listed in Connection (RFC 9110 section 7.6.1), lowercase compare later.
@@ -16,25 +19,29 @@ class ConnectionOptions {
  public:
   explicit ConnectionOptions(const http::FieldList& fields) {
     for (http::HeaderField f : fields) {
-      if (!equalsLower(f.name, "connection")) continue;
+      if (f.id != FieldId::kConnection) continue;
       std::string_view v = f.value;
       while (!v.empty() && count_ < names_.size()) {
         const size_t comma = v.find(',');
         const std::string_view item = http::chars::trimOws(v.substr(0, comma));
-        if (!item.empty()) names_[count_++] = item;
+        // keep-alive names a field that goes anyway (alwaysHopByHop).
+        if (!item.empty() && !equalsLower(item, "keep-alive")) names_[count_++] = item;
         v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
       }
     }
   }
   bool lists(std::string_view name) const {
     for (size_t i = 0; i < count_; ++i)
-      if (names_[i].size() == name.size()) {
-        bool same = true;
-        for (size_t k = 0; k < name.size() && same; ++k)
-          same = http::chars::lower(names_[i][k]) == http::chars::lower(name[k]);
-        if (same) return true;
-      }
+      if (sameName(names_[i], name)) return true;
     return false;
+  }
+  bool empty() const { return count_ == 0; }
+
+  static bool sameName(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (http::chars::lower(a[i]) != http::chars::lower(b[i])) return false;
+    return true;
   }
 
  private:
@@ -42,69 +49,111 @@ class ConnectionOptions {
   size_t count_ = 0;
 };
 
-// Hop-by-hop in both directions, whatever Connection says.
-bool alwaysHopByHop(std::string_view name) {
-  return equalsLower(name, "connection") || equalsLower(name, "keep-alive") ||
-         equalsLower(name, "proxy-connection") || equalsLower(name, "te") ||
-         equalsLower(name, "trailer");  // trailers are dropped by the body reader
+// Whether Connection may name a field that must go: anything but the usual `keep-alive` (whose
+// field goes anyway).
+bool namesFields(const http::FieldList& fields) {
+  for (http::HeaderField f : fields)
+    if (f.id == FieldId::kConnection && !equalsLower(f.value, "keep-alive")) return true;
+  return false;
+}
+
+// Hop-by-hop in both directions, whatever Connection says (trailers are dropped by the body
+// reader). Upgrade is decided by the caller.
+bool alwaysHopByHop(FieldId id) {
+  return id == FieldId::kConnection || id == FieldId::kKeepAlive ||
+         id == FieldId::kProxyConnection || id == FieldId::kTe || id == FieldId::kTrailer;
 }
 
 void field(ByteBuffer* out, std::string_view name, std::string_view value) {
-  out->append(name);
-  out->append(": ");
-  out->append(value);
-  out->append("\r\n");
+  const size_t n = name.size() + value.size() + 4;
+  char* p = out->reserve(n);
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = ':';
+  *p++ = ' ';
+  if (!value.empty()) std::memcpy(p, value.data(), value.size());
+  p += value.size();
+  *p++ = '\r';
+  *p = '\n';
+  out->commit(n);
 }
 
-bool sameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (http::chars::lower(a[i]) != http::chars::lower(b[i])) return false;
-  return true;
-}
+// Field lines that go out as received are copied in runs: adjacent lines in one append.
+class LineRuns {
+ public:
+  explicit LineRuns(ByteBuffer* out) : out_(out) {}
+  ~LineRuns() { flush(); }
+  void keep(std::string_view line) {
+    if (!run_.empty() && run_.data() + run_.size() == line.data()) {
+      run_ = {run_.data(), run_.size() + line.size()};
+      return;
+    }
+    flush();
+    run_ = line;
+  }
+  void flush() {
+    out_->append(run_);
+    run_ = {};
+  }
+
+ private:
+  ByteBuffer* out_;
+  std::string_view run_;
+};
 
 }  // namespace
 
 void writeUpstreamHead(const http::RequestHead& h, const UpstreamHeadOptions& o, ByteBuffer* out) {
   const bool absolute = h.form == http::TargetForm::kAbsolute;
-  out->append(h.method);
-  out->append(" ");
-  if (absolute) {
-    out->append(h.path.empty() ? std::string_view("/") : h.path);
-    if (!h.query.empty() || h.target.find('?') != std::string_view::npos) {
-      out->append("?");
-      out->append(h.query);
-    }
+  if (!absolute && h.minor_version == 1) {
+    // method SP target SP HTTP/1.1 CRLF: the parser took exactly this, so it goes as received.
+    const char* end = h.version.data() + h.version.size() + 2;
+    out->append(std::string_view(h.method.data(), size_t(end - h.method.data())));
   } else {
-    out->append(h.target);
+    out->append(h.method);
+    out->append(" ");
+    if (absolute) {
+      out->append(h.path.empty() ? std::string_view("/") : h.path);
+      if (!h.query.empty() || h.target.find('?') != std::string_view::npos) {
+        out->append("?");
+        out->append(h.query);
+      }
+    } else {
+      out->append(h.target);
+    }
+    out->append(" HTTP/1.1\r\n");
   }
-  out->append(" HTTP/1.1\r\n");
 
-  const ConnectionOptions listed(h.fields);
+  std::optional<ConnectionOptions> listed;
+  if (namesFields(h.fields)) listed.emplace(h.fields);
   bool wrote_host = false;
-  std::string xff;
-  for (http::HeaderField f : h.fields) {
-    if (alwaysHopByHop(f.name) || listed.lists(f.name)) {
-      if (!(h.upgrade && equalsLower(f.name, "upgrade"))) continue;
-    }
-    if (equalsLower(f.name, "upgrade") && !h.upgrade) continue;
-    if (!o.x_forwarded) {
-      // passed through as the client sent them (below)
-    } else if (equalsLower(f.name, "x-forwarded-for")) {
-      if (!xff.empty()) xff.append(", ");
-      xff.append(f.value);
-      continue;
-    } else if (equalsLower(f.name, "x-forwarded-proto") || equalsLower(f.name, "x-forwarded-host")) {
-      continue;  // ours replace what the client claims
-    }
-    if (equalsLower(f.name, "host")) {
-      wrote_host = true;
-      if (absolute) {
-        field(out, "Host", h.authority);
+  bool client_xff = false;
+  {
+    LineRuns runs(out);
+    for (http::HeaderField f : h.fields) {
+      if (f.id == FieldId::kUpgrade) {
+        if (h.upgrade) runs.keep(f.line);
         continue;
       }
+      if (alwaysHopByHop(f.id) || (listed && listed->lists(f.name))) continue;
+      if (o.x_forwarded) {
+        if (f.id == FieldId::kXForwardedFor) {
+          client_xff = true;  // joined with ours below
+          continue;
+        }
+        // Ours replace what the client claims.
+        if (f.id == FieldId::kXForwardedProto || f.id == FieldId::kXForwardedHost) continue;
+      }
+      if (f.id == FieldId::kHost) {
+        wrote_host = true;
+        if (absolute) {
+          runs.flush();
+          field(out, "Host", h.authority);
+          continue;
+        }
+      }
+      runs.keep(f.line);
     }
-    field(out, f.name, f.value);
   }
   if (!wrote_host)
     field(out, "Host", absolute || o.default_host.empty() ? h.authority : o.default_host);
@@ -113,9 +162,20 @@ void writeUpstreamHead(const http::RequestHead& h, const UpstreamHeadOptions& o,
     out->append("\r\n");
     return;
   }
-  if (!xff.empty()) xff.append(", ");
-  xff.append(o.client_ip);
-  field(out, "X-Forwarded-For", xff);
+  if (client_xff) {
+    out->append("X-Forwarded-For: ");
+    for (http::HeaderField f : h.fields) {
+      if (f.id != FieldId::kXForwardedFor || (listed && listed->lists(f.name))) continue;
+      if (!f.value.empty()) {
+        out->append(f.value);
+        out->append(", ");
+      }
+    }
+    out->append(o.client_ip);
+    out->append("\r\n");
+  } else {
+    field(out, "X-Forwarded-For", o.client_ip);
+  }
   field(out, "X-Forwarded-Proto", o.tls ? "https" : "http");
   if (!h.authority.empty()) field(out, "X-Forwarded-Host", h.authority);
   out->append("\r\n");
@@ -123,22 +183,38 @@ void writeUpstreamHead(const http::RequestHead& h, const UpstreamHeadOptions& o,
 
 void writeClientHead(const http::ResponseHead& h, const ClientHeadOptions& o, ByteBuffer* out) {
   const bool switching = h.status == 101;
-  out->append("HTTP/1.1 ");
-  out->append(std::to_string(h.status));
-  out->append(" ");
-  out->append(h.reason.empty() ? reasonPhrase(h.status) : h.reason);
-  out->append("\r\n");
-  const ConnectionOptions listed(h.fields);
-  for (http::HeaderField f : h.fields) {
-    const bool upgrade_field = equalsLower(f.name, "upgrade");
-    if ((alwaysHopByHop(f.name) || listed.lists(f.name)) && !(switching && upgrade_field)) continue;
-    if (upgrade_field && !switching) continue;
-    if (o.strip_chunked && equalsLower(f.name, "transfer-encoding")) continue;
-    bool removed = false;
-    if (o.edits)
-      for (const std::string& name : o.edits->remove) removed = removed || sameName(name, f.name);
-    if (removed) continue;
-    field(out, f.name, f.value);
+  if (h.minor_version == 1 && !h.reason.empty()) {
+    // HTTP/1.1 SP status SP reason CRLF: the parser took exactly this, so it goes as received.
+    const char* end = h.reason.data() + h.reason.size() + 2;
+    out->append(std::string_view(h.version.data(), size_t(end - h.version.data())));
+  } else {
+    char status[4] = {char('0' + h.status / 100), char('0' + h.status / 10 % 10),
+                      char('0' + h.status % 10), ' '};
+    out->append("HTTP/1.1 ");
+    out->append(std::string_view(status, 4));
+    out->append(h.reason.empty() ? reasonPhrase(h.status) : h.reason);
+    out->append("\r\n");
+  }
+  std::optional<ConnectionOptions> listed;
+  if (namesFields(h.fields)) listed.emplace(h.fields);
+  const bool removing = o.edits && !o.edits->remove.empty();
+  {
+    LineRuns runs(out);
+    for (http::HeaderField f : h.fields) {
+      if (f.id == FieldId::kUpgrade) {
+        if (switching) runs.keep(f.line);
+        continue;
+      }
+      if (alwaysHopByHop(f.id) || (listed && listed->lists(f.name))) continue;
+      if (o.strip_chunked && f.id == FieldId::kTransferEncoding) continue;
+      if (removing) {
+        bool removed = false;
+        for (const std::string& name : o.edits->remove)
+          removed = removed || ConnectionOptions::sameName(name, f.name);
+        if (removed) continue;
+      }
+      runs.keep(f.line);
+    }
   }
   if (o.edits)
     for (const auto& [name, value] : o.edits->add) field(out, name, value);
@@ -222,7 +298,7 @@ void writeLocalResponse(uint16_t status, const FieldPairs& fields, std::string_v
   out->append("\r\n");
   bool has_type = false;
   for (const auto& [name, value] : fields) {
-    has_type = has_type || sameName(name, "content-type");
+    has_type = has_type || equalsLower(name, "content-type");
     field(out, name, value);
   }
   if (!body.empty() && !has_type) field(out, "Content-Type", "text/plain; charset=utf-8");

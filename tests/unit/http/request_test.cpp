@@ -5,6 +5,7 @@
 #include <string>
 
 #include "harness.h"
+#include "l7/http/fields.h"
 #include "l7/http/request_parser.h"
 
 namespace vlb::l7::http::test {
@@ -176,6 +177,30 @@ TEST(RequestParser, ViewsPointIntoTheCallersBuffer) {
   for (const HeaderField f : h.fields) EXPECT_TRUE(inside(f.name) && inside(f.value));
   EXPECT_EQ(h.fields.get("accept"), "*/*");
   EXPECT_EQ(h.fields.get("missing"), "");
+}
+
+TEST(RequestParser, FieldsKnowTheirIdAndTheirWholeLine) {
+  const std::string r =
+      "GET / HTTP/1.1\r\nhOST: a\r\nX-Forwarded-For:  198.51.100.1 \r\nTE: trailers\r\n"
+      "Keep-Alive: 5\r\nX-Forwarded-Host: b\r\nProxy-Connection: x\r\nTrailer: y\r\n"
+      "X-Forwarded-Proto: http\r\nTransfer-Encodinq: z\r\n\r\n";
+  RequestParser p;
+  ASSERT_EQ(p.parse(r).status, ParseStatus::kDone);
+  const FieldList& f = p.head().fields;
+  const FieldId want[] = {FieldId::kHost,           FieldId::kXForwardedFor, FieldId::kTe,
+                          FieldId::kKeepAlive,      FieldId::kXForwardedHost,
+                          FieldId::kProxyConnection, FieldId::kTrailer,
+                          FieldId::kXForwardedProto, FieldId::kOther};
+  ASSERT_EQ(f.size(), std::size(want));
+  for (uint32_t i = 0; i < f.size(); ++i) EXPECT_EQ(f[i].id, want[i]) << f[i].name;
+  EXPECT_EQ(f[1].line, "X-Forwarded-For:  198.51.100.1 \r\n");  // as received, OWS and CRLF
+  EXPECT_EQ(f[1].value, "198.51.100.1");
+  EXPECT_EQ(f[8].line, "Transfer-Encodinq: z\r\n");
+  EXPECT_EQ(identify("CONTENT-length"), FieldId::kContentLength);
+  EXPECT_EQ(identify("Connection"), FieldId::kConnection);
+  EXPECT_EQ(identify("upgrade"), FieldId::kUpgrade);
+  EXPECT_EQ(identify("Expect"), FieldId::kExpect);
+  EXPECT_EQ(identify("Connectiom"), FieldId::kOther);
 }
 
 TEST(RequestParser, ExpectContinueOnlyInHttp11) {
