@@ -64,6 +64,11 @@ struct EngineConfig {
   // ones go after timeouts.upstream_idle (the pool is LIFO, so the surplus is what ages out).
   uint32_t max_idle_per_endpoint = 1024;
   accesslog::AccessLog* access_log = nullptr;  // optional, not owned; slot = worker index
+  // A client connection idle between requests keeps its buffers, parsers and TLS record buffers
+  // for this long (the next request on a busy connection comes sooner: no give-back and take-again
+  // per request), then gives them back; the worker looks every this long, so an idle connection
+  // holds them for at most twice this.
+  std::chrono::milliseconds idle_release{100};
 };
 
 }  // namespace vlb::l7::proxy

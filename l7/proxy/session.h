@@ -43,6 +43,9 @@ class Session : public EventHandler, public TimerTarget {
   // The engine stops: idle connections close, busy ones finish their exchange; tunnels close
   // unless `keep_tunnels` (a retiring engine: they end on their own or by the tunnel timeout).
   void onDrain(bool keep_tunnels);
+  // Idle between requests since `cutoff_ms` or before: gives back its buffers, parsers and TLS
+  // record buffers. Returns whether it still holds them (busy again, or idle only since later).
+  bool releaseIdleMemory(int64_t cutoff_ms);
   void abort();    // close everything now
 
  private:
@@ -107,6 +110,9 @@ class Session : public EventHandler, public TimerTarget {
   bool upstream_unwanted_ = false;
   bool upstream_write_shut_ = false;  // tunnel: the client's half-close was passed on
   bool answered_ = false;  // a response went out and the connection was kept for the next one
+  // Idle between requests with buffers and parsers kept (see EngineConfig::idle_release).
+  bool holds_idle_memory_ = false;
+  int64_t idle_since_ms_ = 0;
   ByteBuffer cin_, cout_, uin_, uout_;
 
   // The exchange in progress.

@@ -88,6 +88,22 @@ void Session::pump() {
   updateInterest();
 }
 
+bool Session::releaseIdleMemory(int64_t cutoff_ms) {
+  if (!holds_idle_memory_) return false;
+  if (phase_ != Phase::kHead || head_started_ || !cin_.empty() || !cout_.empty() ||
+      idle_since_ms_ > cutoff_ms)
+    return true;
+  holds_idle_memory_ = false;
+  if (response_parser_) worker_.returnResponseParser(std::move(response_parser_));
+  if (request_parser_) worker_.returnRequestParser(std::move(request_parser_));
+  cin_.release();
+  cout_.release();
+  uin_.release();
+  uout_.release();
+  client_.freeBuffers();
+  return false;
+}
+
 bool Session::wantClientRead() const {
   if (client_eof_) return false;
   const EngineConfig& c = worker_.config();
@@ -154,12 +170,12 @@ bool Session::writeClient() {
       return true;
     }
     if (phase_ == Phase::kHead && cin_.empty()) {
-      if (response_parser_) worker_.returnResponseParser(std::move(response_parser_));
-      if (request_parser_) worker_.returnRequestParser(std::move(request_parser_));
-      cin_.release();
-      cout_.release();
-      uin_.release();
-      uout_.release();
+      // Idle between requests: what it holds goes back to the worker unless a request comes soon.
+      idle_since_ms_ = worker_.now();
+      if (!holds_idle_memory_) {
+        holds_idle_memory_ = true;
+        worker_.noteIdleMemory();
+      }
     }
     return false;
   }

@@ -119,9 +119,11 @@ void Session::refuse(uint16_t status) {
 
 void Session::startRequest(size_t head_len) {
   const http::RequestHead& h = request_parser_->head();
-  method_.assign(h.method);
-  target_.assign(h.target);
-  host_.assign(h.authority);
+  if (worker_.config().access_log) {  // the head's bytes are gone by the time the line is written
+    method_.assign(h.method);
+    target_.assign(h.target);
+    host_.assign(h.authority);
+  }
   logged_ = false;
   status_ = 0;
   sent_us_ = response_us_ = 0;
@@ -254,7 +256,7 @@ bool Session::connectUpstream() {
   }
   up_ = new UpstreamConn(worker_, std::move(key));
   up_->assign(service_.config->director, ep.real_id, ep.counters);
-  up_->transport.attach(fd, ssl, /*release_buffers=*/false);
+  up_->transport.attach(fd, ssl);
   up_->owner = this;
   up_->reused = false;
   if (ep.counters) ep.counters->connects.fetch_add(1, std::memory_order_relaxed);

@@ -25,11 +25,13 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
-  // Takes ownership of `fd` and `ssl` (null for plain). The SSL gets the fd and the modes that keep
-  // idle connections small and writes retryable from a moving buffer.
-  // `release_buffers`: OpenSSL frees its record buffers whenever they are empty (small idle
-  // client connections); off for the few, busy upstream connections (no malloc per record).
-  void attach(int fd, SSL* ssl, bool release_buffers = true);
+  // Takes ownership of `fd` and `ssl` (null for plain). The SSL gets the fd and the mode that makes
+  // writes retryable from a moving buffer. OpenSSL keeps its record buffers between records (no
+  // malloc and free per record); an idle connection gives them back with freeBuffers().
+  void attach(int fd, SSL* ssl);
+  // Frees OpenSSL's record buffers when nothing is pending in them (they come back on the next
+  // read or write). No-op for plain sockets.
+  void freeBuffers();
   void close();  // best-effort TLS close_notify, then close(2)
   bool open() const { return fd_ >= 0; }
   int fd() const { return fd_; }

@@ -216,6 +216,14 @@ void Worker::freeRetired() {
   for (EventHandler* h : batch) delete h;
 }
 
+void Worker::releaseIdleMemory() {
+  const int64_t cutoff = now_ms_ - config_.idle_release.count();
+  bool left = false;
+  for (Session* s : sessions_) left |= s->releaseIdleMemory(cutoff);
+  idle_memory_ = left;
+  next_idle_release_ms_ = now_ms_ + config_.idle_release.count();
+}
+
 void Worker::beginDrain() {
   // Connections already queued on our listeners would be reset when it closes: take them first
   // (they are then served like any connection that has not had its first answer).
@@ -265,6 +273,8 @@ void Worker::run() {
     } else {
       const int64_t next = timers_.next();
       if (next != TimerTarget::kNever) timeout = int(std::clamp<int64_t>(next - now_ms_, 0, 1000));
+      if (idle_memory_)
+        timeout = int(std::clamp<int64_t>(next_idle_release_ms_ - now_ms_, 0, timeout));
     }
     const int n = epoll_wait(epfd_, events, kBatch, timeout);
     tick();
@@ -275,6 +285,7 @@ void Worker::run() {
     runReady();
     timers_.expire(now_ms_);
     freeRetired();
+    if (idle_memory_ && now_ms_ >= next_idle_release_ms_) releaseIdleMemory();
     pooled_.store(pool_.idleCount(), std::memory_order_relaxed);
     if (stop_.load() && !draining_) beginDrain();
     if (draining_ && drainEnded()) break;

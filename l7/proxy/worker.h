@@ -75,6 +75,8 @@ class Worker {
   void retire(EventHandler* h);    // delete after the current batch
   void schedule(Session* s);       // pump again on the next turn (work left over)
   void sessionClosed(Session* s);  // unlink; the session retires itself
+  // A session went idle keeping its buffers: the loop gives them back after idle_release.
+  void noteIdleMemory() { idle_memory_ = true; }
   // Pools of parsers (each holds a field array) so that idle sessions need none.
   std::unique_ptr<http::ResponseParser> borrowResponseParser();
   void returnResponseParser(std::unique_ptr<http::ResponseParser> p);
@@ -99,6 +101,7 @@ class Worker {
   bool drainEnded();  // also takes a hurry() into account
   void runReady();
   void freeRetired();
+  void releaseIdleMemory();  // every idle_release while sessions hold idle memory
 
   unsigned index_;
   const EngineConfig& config_;
@@ -120,6 +123,8 @@ class Worker {
   int64_t unix_ms_ = -1;  // -1: not read yet this turn
   bool draining_ = false;
   int64_t drain_deadline_ = 0;
+  bool idle_memory_ = false;  // some session may hold buffers while idle
+  int64_t next_idle_release_ms_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<bool> keep_streams_{false}, hurry_{false}, drain_begun_{false};
   std::atomic<uint64_t> clients_{0}, upstreams_{0}, pooled_{0};

@@ -2,6 +2,9 @@
 // hop-by-hop), chunked both ways, 100-continue, the upgrade tunnel, local responses.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include "l7/proxy/head_writer.h"
 #include "proxy_test_util.h"
@@ -34,6 +37,42 @@ TEST_F(ForwardTest, KeepAliveReusesOneUpstreamConnection) {
   EXPECT_EQ(director.ended.load(), 10);
   EXPECT_EQ(engine.serviceCounters(0).responses[1].load(), 10u);
   EXPECT_EQ(engine.serviceCounters(0).latency.count(), 10u);
+}
+
+// Between requests a busy connection keeps its buffers (no give-back and take-again per request);
+// once idle for EngineConfig::idle_release it gives them back, and the next request still works.
+TEST_F(ForwardTest, AConnectionKeepsItsBuffersBetweenRequestsUntilIdleForIdleRelease) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  EngineConfig config;
+  config.idle_release = std::chrono::hours(1);
+  startProxy(director, config);
+  Conn c = connectTo(proxy_port);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c.sendAll("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n"));
+    Response r;
+    ASSERT_TRUE(readResponse(c, &r));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_GT(engine.stats().buffered_bytes, 0u) << "given back at once";
+  }
+}
+
+TEST_F(ForwardTest, AnIdleConnectionGivesItsBuffersBackAndStillServes) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  EngineConfig config;
+  config.idle_release = std::chrono::milliseconds(20);
+  startProxy(director, config);
+  Conn c = connectTo(proxy_port);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c.sendAll("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n"));
+    Response r;
+    ASSERT_TRUE(readResponse(c, &r));
+    EXPECT_EQ(r.status, 200);
+    for (int wait = 0; wait < 500 && engine.stats().buffered_bytes != 0; ++wait) usleep(10'000);
+    EXPECT_EQ(engine.stats().buffered_bytes, 0u) << "request " << i;
+  }
+  EXPECT_EQ(up.accepts(), 1);
 }
 
 TEST_F(ForwardTest, HostUnchangedForwardedHeadersAddedHopByHopRemoved) {

@@ -138,6 +138,31 @@ TEST_F(TlsTest, TerminatesTlsAndForwardsPlain) {
   EXPECT_NE(l.at("upstream_ms"), "-");
 }
 
+// OpenSSL's record buffers go back with the rest once the connection is idle; the TLS session
+// goes on with new ones.
+TEST_F(TlsTest, AnIdleTlsConnectionGivesItsBuffersBackAndStillServes) {
+  TestUpstream& up = makeUpstream(echoHandler);
+  TestDirector& director = makeDirector(up.port());
+  EngineConfig config;
+  config.idle_release = std::chrono::milliseconds(20);
+  ServiceConfig s;
+  s.name = "owa";
+  s.address = "127.0.0.1";
+  s.server_tls = server_ctx;
+  config.services.push_back(s);
+  startProxy(director, config);
+  Conn c = tlsConnect("vip.example.test");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.sendAll("GET /owa/ HTTP/1.1\r\nHost: vip.example.test\r\n\r\n"));
+    Response r;
+    ASSERT_TRUE(readResponse(c, &r));
+    EXPECT_EQ(r.status, 200);
+    for (int wait = 0; wait < 500 && engine.stats().buffered_bytes != 0; ++wait) usleep(10'000);
+    EXPECT_EQ(engine.stats().buffered_bytes, 0u) << "request " << i;
+  }
+  EXPECT_EQ(up.requests().size(), 3u);
+}
+
 TEST_F(TlsTest, ReencryptsToTheRealWithTheDirectorsSni) {
   std::mutex mu;
   std::vector<std::string> snis;
