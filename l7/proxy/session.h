@@ -43,8 +43,9 @@ class Session : public EventHandler, public TimerTarget {
   // The engine stops: idle connections close, busy ones finish their exchange; tunnels close
   // unless `keep_tunnels` (a retiring engine: they end on their own or by the tunnel timeout).
   void onDrain(bool keep_tunnels);
-  // Idle between requests since `cutoff_ms` or before: gives back its buffers, parsers and TLS
-  // record buffers. Returns whether it still holds them (busy again, or idle only since later).
+  // Kept its memory when it went idle and has been idle since `cutoff_ms` or before: gives back
+  // its buffers, parsers and TLS record buffers. Returns whether it still holds them (busy again,
+  // or idle only since later).
   bool releaseIdleMemory(int64_t cutoff_ms);
   void abort();    // close everything now
 
@@ -64,6 +65,11 @@ class Session : public EventHandler, public TimerTarget {
   void updateInterest();
   void touch(int64_t timeout_ms);
   void startLinger();
+  // Between requests: a connection whose previous request also ended less than idle_release ago
+  // keeps what it holds for the next one (the worker takes it back once idle that long); any
+  // other gives it back at once (a connection opened for one request holds nothing afterwards).
+  void wentIdle();
+  void giveBackMemory();
   void finish();  // closes the client connection and retires the session
 
   // session_request.cpp: request side
@@ -111,8 +117,10 @@ class Session : public EventHandler, public TimerTarget {
   bool upstream_write_shut_ = false;  // tunnel: the client's half-close was passed on
   bool answered_ = false;  // a response went out and the connection was kept for the next one
   // Idle between requests with buffers and parsers kept (see EngineConfig::idle_release).
+  bool idle_noted_ = false;  // wentIdle() done for this pause between requests
   bool holds_idle_memory_ = false;
   int64_t idle_since_ms_ = 0;
+  int64_t last_answer_ms_ = -1;  // when the previous exchange ended and the connection went idle
   ByteBuffer cin_, cout_, uin_, uout_;
 
   // The exchange in progress.

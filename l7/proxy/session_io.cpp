@@ -22,7 +22,7 @@ Session::Session(Worker& worker, ServiceRuntime& service, int fd, SSL* ssl,
       uout_(&worker.buffers()),
       request_body_(worker.config().limits),
       response_body_(worker.config().limits) {
-  client_.attach(fd, ssl);
+  client_.attach(fd, ssl, /*release_buffers=*/true);
   client_ip_ = accesslog::formatAddress(peer_);
   const size_t colon = client_ip_.rfind(':');
   if (colon != std::string::npos) client_ip_.resize(colon);  // "ip:port" -> "ip", "[v6]:port"
@@ -88,11 +88,34 @@ void Session::pump() {
   updateInterest();
 }
 
+void Session::wentIdle() {
+  idle_noted_ = true;
+  const int64_t now = worker_.now();
+  const bool busy = answered_ && last_answer_ms_ >= 0 &&
+                    now - last_answer_ms_ < worker_.config().idle_release.count();
+  if (answered_) last_answer_ms_ = now;
+  if (!busy) {
+    giveBackMemory();
+    return;
+  }
+  idle_since_ms_ = now;
+  if (!holds_idle_memory_) {
+    holds_idle_memory_ = true;
+    client_.keepBuffers(true);
+    worker_.noteIdleMemory();
+  }
+}
+
 bool Session::releaseIdleMemory(int64_t cutoff_ms) {
   if (!holds_idle_memory_) return false;
   if (phase_ != Phase::kHead || head_started_ || !cin_.empty() || !cout_.empty() ||
       idle_since_ms_ > cutoff_ms)
     return true;
+  giveBackMemory();
+  return false;
+}
+
+void Session::giveBackMemory() {
   holds_idle_memory_ = false;
   if (response_parser_) worker_.returnResponseParser(std::move(response_parser_));
   if (request_parser_) worker_.returnRequestParser(std::move(request_parser_));
@@ -100,8 +123,7 @@ bool Session::releaseIdleMemory(int64_t cutoff_ms) {
   cout_.release();
   uin_.release();
   uout_.release();
-  client_.freeBuffers();
-  return false;
+  client_.keepBuffers(false);
 }
 
 bool Session::wantClientRead() const {
@@ -169,14 +191,7 @@ bool Session::writeClient() {
       startLinger();
       return true;
     }
-    if (phase_ == Phase::kHead && cin_.empty()) {
-      // Idle between requests: what it holds goes back to the worker unless a request comes soon.
-      idle_since_ms_ = worker_.now();
-      if (!holds_idle_memory_) {
-        holds_idle_memory_ = true;
-        worker_.noteIdleMemory();
-      }
-    }
+    if (phase_ == Phase::kHead && cin_.empty() && !idle_noted_) wentIdle();
     return false;
   }
   const IoResult r = client_.write(cout_.view());

@@ -256,7 +256,7 @@ bool Session::connectUpstream() {
   }
   up_ = new UpstreamConn(worker_, std::move(key));
   up_->assign(service_.config->director, ep.real_id, ep.counters);
-  up_->transport.attach(fd, ssl);
+  up_->transport.attach(fd, ssl, /*release_buffers=*/false);
   up_->owner = this;
   up_->reused = false;
   if (ep.counters) ep.counters->connects.fetch_add(1, std::memory_order_relaxed);
@@ -311,6 +311,7 @@ bool Session::relayRequestBody() {
 
 void Session::resetForNextRequest() {
   answered_ = true;
+  idle_noted_ = false;
   if (request_parser_) request_parser_->reset();
   request_state_ = RequestBody::kNone;
   response_state_ = Response::kIdle;

@@ -9,7 +9,7 @@
 
 namespace vlb::l7::proxy {
 
-void Transport::attach(int fd, SSL* ssl) {
+void Transport::attach(int fd, SSL* ssl, bool release_buffers) {
   close();
   fd_ = fd;
   ssl_ = ssl;
@@ -20,14 +20,21 @@ void Transport::attach(int fd, SSL* ssl) {
       BIO_set_callback_ex(rbio, onBio);
     }
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (release_buffers) SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
     // One recv per burst of records instead of two per record (header, then body). Records read
     // ahead stay in OpenSSL's buffer, which every pump round drains before the socket.
     SSL_set_read_ahead(ssl_, 1);
   }
 }
 
-void Transport::freeBuffers() {
-  if (ssl_) SSL_free_buffers(ssl_);  // 0 when data is pending: they stay, nothing is lost
+void Transport::keepBuffers(bool keep) {
+  if (!ssl_) return;
+  if (keep) {
+    SSL_clear_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
+  } else {
+    SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
+    SSL_free_buffers(ssl_);  // 0 when data is pending: they stay, nothing is lost
+  }
 }
 
 void Transport::close() {

@@ -25,13 +25,14 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
-  // Takes ownership of `fd` and `ssl` (null for plain). The SSL gets the fd and the mode that makes
-  // writes retryable from a moving buffer. OpenSSL keeps its record buffers between records (no
-  // malloc and free per record); an idle connection gives them back with freeBuffers().
-  void attach(int fd, SSL* ssl);
-  // Frees OpenSSL's record buffers when nothing is pending in them (they come back on the next
-  // read or write). No-op for plain sockets.
-  void freeBuffers();
+  // Takes ownership of `fd` and `ssl` (null for plain). The SSL gets the fd and the modes that make
+  // writes retryable from a moving buffer and, with `release_buffers`, free OpenSSL's record
+  // buffers whenever they are empty (small idle client connections).
+  void attach(int fd, SSL* ssl, bool release_buffers);
+  // A busy connection keeps its record buffers from record to record (no free and malloc for
+  // each); an idle one frees them (now, when nothing is pending) and again whenever empty.
+  // No-op for plain sockets.
+  void keepBuffers(bool keep);
   void close();  // best-effort TLS close_notify, then close(2)
   bool open() const { return fd_ >= 0; }
   int fd() const { return fd_; }
