@@ -44,8 +44,9 @@ class Session : public EventHandler, public TimerTarget {
   // unless `keep_tunnels` (a retiring engine: they end on their own or by the tunnel timeout).
   void onDrain(bool keep_tunnels);
   // Kept its memory when it went idle and has been idle since `cutoff_ms` or before: gives back
-  // its buffers, parsers and TLS record buffers. Returns whether it still holds them (busy again,
-  // or idle only since later).
+  // its buffers, parsers and TLS record buffers. Returns whether the worker must look again
+  // (still idle, but only since later); a session busy again is dropped from the worker's list
+  // and decides anew when it next goes idle.
   bool releaseIdleMemory(int64_t cutoff_ms);
   void abort();    // close everything now
 
@@ -119,6 +120,7 @@ class Session : public EventHandler, public TimerTarget {
   // Idle between requests with buffers and parsers kept (see EngineConfig::idle_release).
   bool idle_noted_ = false;  // wentIdle() done for this pause between requests
   bool holds_idle_memory_ = false;
+  bool in_idle_list_ = false;  // in the worker's idle_holders_
   int64_t idle_since_ms_ = 0;
   int64_t last_answer_ms_ = -1;  // when the previous exchange ended and the connection went idle
   ByteBuffer cin_, cout_, uin_, uout_;

@@ -32,6 +32,7 @@ Session::Session(Worker& worker, ServiceRuntime& service, int fd, SSL* ssl,
 }
 
 Session::~Session() {
+  if (in_idle_list_) worker_.forgetIdleMemory(this);
   if (response_parser_) worker_.returnResponseParser(std::move(response_parser_));
   if (request_parser_) worker_.returnRequestParser(std::move(request_parser_));
   service_.counters->active_connections.fetch_sub(1, std::memory_order_relaxed);
@@ -102,16 +103,20 @@ void Session::wentIdle() {
   if (!holds_idle_memory_) {
     holds_idle_memory_ = true;
     client_.keepBuffers(true);
-    worker_.noteIdleMemory();
+  }
+  if (!in_idle_list_) {
+    in_idle_list_ = true;
+    worker_.noteIdleMemory(this);
   }
 }
 
 bool Session::releaseIdleMemory(int64_t cutoff_ms) {
-  if (!holds_idle_memory_) return false;
-  if (phase_ != Phase::kHead || head_started_ || !cin_.empty() || !cout_.empty() ||
-      idle_since_ms_ > cutoff_ms)
-    return true;
-  giveBackMemory();
+  const bool idle = phase_ == Phase::kHead && !head_started_ && cin_.empty() && cout_.empty();
+  if (holds_idle_memory_ && idle && idle_since_ms_ > cutoff_ms) return true;
+  if (holds_idle_memory_ && idle) giveBackMemory();
+  // Busy again (a request, a tunnel): it decides anew when it next goes idle.
+  if (!idle) holds_idle_memory_ = false;
+  in_idle_list_ = false;
   return false;
 }
 

@@ -218,9 +218,7 @@ void Worker::freeRetired() {
 
 void Worker::releaseIdleMemory() {
   const int64_t cutoff = now_ms_ - config_.idle_release.count();
-  bool left = false;
-  for (Session* s : sessions_) left |= s->releaseIdleMemory(cutoff);
-  idle_memory_ = left;
+  std::erase_if(idle_holders_, [cutoff](Session* s) { return !s->releaseIdleMemory(cutoff); });
   next_idle_release_ms_ = now_ms_ + config_.idle_release.count();
 }
 
@@ -273,7 +271,7 @@ void Worker::run() {
     } else {
       const int64_t next = timers_.next();
       if (next != TimerTarget::kNever) timeout = int(std::clamp<int64_t>(next - now_ms_, 0, 1000));
-      if (idle_memory_)
+      if (!idle_holders_.empty())
         timeout = int(std::clamp<int64_t>(next_idle_release_ms_ - now_ms_, 0, timeout));
     }
     const int n = epoll_wait(epfd_, events, kBatch, timeout);
@@ -285,7 +283,7 @@ void Worker::run() {
     runReady();
     timers_.expire(now_ms_);
     freeRetired();
-    if (idle_memory_ && now_ms_ >= next_idle_release_ms_) releaseIdleMemory();
+    if (!idle_holders_.empty() && now_ms_ >= next_idle_release_ms_) releaseIdleMemory();
     pooled_.store(pool_.idleCount(), std::memory_order_relaxed);
     if (stop_.load() && !draining_) beginDrain();
     if (draining_ && drainEnded()) break;

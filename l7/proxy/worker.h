@@ -75,8 +75,10 @@ class Worker {
   void retire(EventHandler* h);    // delete after the current batch
   void schedule(Session* s);       // pump again on the next turn (work left over)
   void sessionClosed(Session* s);  // unlink; the session retires itself
-  // A session went idle keeping its buffers: the loop gives them back after idle_release.
-  void noteIdleMemory() { idle_memory_ = true; }
+  // A session went idle keeping its buffers: the loop gives them back after idle_release. Only
+  // the sessions listed are looked at (not every idle connection of the worker).
+  void noteIdleMemory(Session* s) { idle_holders_.push_back(s); }
+  void forgetIdleMemory(Session* s) { std::erase(idle_holders_, s); }
   // Pools of parsers (each holds a field array) so that idle sessions need none.
   std::unique_ptr<http::ResponseParser> borrowResponseParser();
   void returnResponseParser(std::unique_ptr<http::ResponseParser> p);
@@ -101,7 +103,7 @@ class Worker {
   bool drainEnded();  // also takes a hurry() into account
   void runReady();
   void freeRetired();
-  void releaseIdleMemory();  // every idle_release while sessions hold idle memory
+  void releaseIdleMemory();  // every idle_release while idle_holders_ is not empty
 
   unsigned index_;
   const EngineConfig& config_;
@@ -123,7 +125,7 @@ class Worker {
   int64_t unix_ms_ = -1;  // -1: not read yet this turn
   bool draining_ = false;
   int64_t drain_deadline_ = 0;
-  bool idle_memory_ = false;  // some session may hold buffers while idle
+  std::vector<Session*> idle_holders_;  // each once: Session::in_idle_list_
   int64_t next_idle_release_ms_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<bool> keep_streams_{false}, hurry_{false}, drain_begun_{false};

@@ -289,6 +289,11 @@ uint16_t unusedPort() {
   return ntohs(a.sin_port);
 }
 
+uint64_t bufferedBytesOnceIdle(const Engine& engine) {
+  for (int wait = 0; wait < 500 && engine.stats().buffered_bytes != 0; ++wait) usleep(10'000);
+  return engine.stats().buffered_bytes;
+}
+
 Conn connectTo(uint16_t port) {
   Conn c;
   c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -108,6 +108,9 @@ class TestDirector : public Director {
 
 uint16_t unusedPort();  // a loopback port nobody listens on (bound, then closed)
 Conn connectTo(uint16_t port);
+// The engine's buffered bytes once they drop to 0 (idle connections gave their buffers back), or
+// what is still held after 5 s.
+uint64_t bufferedBytesOnceIdle(const Engine& engine);
 
 // Owns the upstreams and directors so that the engine stops before they go away.
 struct ProxyFixture : ::testing::Test {
