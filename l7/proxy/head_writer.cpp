@@ -14,6 +14,13 @@ namespace {
 using http::FieldId;
 using http::chars::equalsLower;
 
+bool sameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (http::chars::lower(a[i]) != http::chars::lower(b[i])) return false;
+  return true;
+}
+
 // Field names listed in Connection (RFC 9110 section 7.6.1), lowercase compare later.
 class ConnectionOptions {
  public:
@@ -34,14 +41,6 @@ class ConnectionOptions {
     for (size_t i = 0; i < count_; ++i)
       if (sameName(names_[i], name)) return true;
     return false;
-  }
-  bool empty() const { return count_ == 0; }
-
-  static bool sameName(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (http::chars::lower(a[i]) != http::chars::lower(b[i])) return false;
-    return true;
   }
 
  private:
@@ -210,7 +209,7 @@ void writeClientHead(const http::ResponseHead& h, const ClientHeadOptions& o, By
       if (removing) {
         bool removed = false;
         for (const std::string& name : o.edits->remove)
-          removed = removed || ConnectionOptions::sameName(name, f.name);
+          removed = removed || sameName(name, f.name);
         if (removed) continue;
       }
       runs.keep(f.line);

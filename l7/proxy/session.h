@@ -121,7 +121,6 @@ class Session : public EventHandler, public TimerTarget {
   bool idle_noted_ = false;  // wentIdle() done for this pause between requests
   bool holds_idle_memory_ = false;
   bool in_idle_list_ = false;  // in the worker's idle_holders_
-  int64_t idle_since_ms_ = 0;
   int64_t last_answer_ms_ = -1;  // when the previous exchange ended and the connection went idle
   ByteBuffer cin_, cout_, uin_, uout_;
 

@@ -94,12 +94,11 @@ void Session::wentIdle() {
   const int64_t now = worker_.now();
   const bool busy = answered_ && last_answer_ms_ >= 0 &&
                     now - last_answer_ms_ < worker_.config().idle_release.count();
-  if (answered_) last_answer_ms_ = now;
+  if (answered_) last_answer_ms_ = now;  // a busy connection is idle since then
   if (!busy) {
     giveBackMemory();
     return;
   }
-  idle_since_ms_ = now;
   if (!holds_idle_memory_) {
     holds_idle_memory_ = true;
     client_.keepBuffers(true);
@@ -112,7 +111,7 @@ void Session::wentIdle() {
 
 bool Session::releaseIdleMemory(int64_t cutoff_ms) {
   const bool idle = phase_ == Phase::kHead && !head_started_ && cin_.empty() && cout_.empty();
-  if (holds_idle_memory_ && idle && idle_since_ms_ > cutoff_ms) return true;
+  if (holds_idle_memory_ && idle && last_answer_ms_ > cutoff_ms) return true;
   if (holds_idle_memory_ && idle) giveBackMemory();
   // Busy again (a request, a tunnel): it decides anew when it next goes idle.
   if (!idle) holds_idle_memory_ = false;

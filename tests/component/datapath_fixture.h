@@ -36,21 +36,29 @@ struct RingPort {
   MacAddr mac;
 };
 
-inline RingPort makePort(const std::string& name) {
-  RingPort p{};
-  p.rx = rte_ring_create((name + "_rx").c_str(), 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-  p.tx = rte_ring_create((name + "_tx").c_str(), 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-  const int created = rte_eth_from_rings(name.c_str(), &p.rx, 1, &p.tx, 1, SOCKET_ID_ANY);
+// An ethdev over `queues` rx and tx rings (queue q reads rx[q], sends into tx[q]), started as the
+// datapath starts its ports; its port id.
+inline uint16_t startRingPort(const std::string& name, rte_ring** rx, rte_ring** tx,
+                              unsigned queues) {
+  const int created = rte_eth_from_rings(name.c_str(), rx, queues, tx, queues, SOCKET_ID_ANY);
   EXPECT_GE(created, 0);
   char device[RTE_ETH_NAME_MAX_LEN] = {};
   rte_eth_dev_get_name_by_port(uint16_t(created), device);  // the ring PMD adds its own prefix
   PortSetup setup;
   setup.devargs = device;
   setup.pool = g_pool;
+  setup.queues = uint16_t(queues);
   std::string error;
   auto id = startPort(setup, &error);
   EXPECT_TRUE(id) << error;
-  p.id = id.value_or(0);
+  return id.value_or(0);
+}
+
+inline RingPort makePort(const std::string& name) {
+  RingPort p{};
+  p.rx = rte_ring_create((name + "_rx").c_str(), 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+  p.tx = rte_ring_create((name + "_tx").c_str(), 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+  p.id = startRingPort(name, &p.rx, &p.tx, 1);
   p.mac = portMac(p.id);
   return p;
 }

@@ -37,18 +37,7 @@ QueuedPort makeQueuedPort(const std::string& name, unsigned queues) {
     p.tx.push_back(rte_ring_create((n + "_tx").c_str(), 256, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ));
     EXPECT_TRUE(p.rx.back() && p.tx.back());
   }
-  const int created = rte_eth_from_rings(name.c_str(), p.rx.data(), queues, p.tx.data(), queues, SOCKET_ID_ANY);
-  EXPECT_GE(created, 0);
-  char device[RTE_ETH_NAME_MAX_LEN] = {};
-  rte_eth_dev_get_name_by_port(uint16_t(created), device);
-  PortSetup setup;
-  setup.devargs = device;
-  setup.pool = g_pool;
-  setup.queues = uint16_t(queues);
-  std::string error;
-  auto id = startPort(setup, &error);
-  EXPECT_TRUE(id) << error;
-  p.id = id.value_or(0);
+  p.id = startRingPort(name, p.rx.data(), p.tx.data(), queues);
   p.mac = portMac(p.id);
   return p;
 }

@@ -49,10 +49,7 @@ TEST_F(ForwardTest, ABusyConnectionKeepsItsBuffersBetweenRequestsAFirstRequestDo
   startProxy(director, config);
   Conn c = connectTo(proxy_port);
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(c.sendAll("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n"));
-    Response r;
-    ASSERT_TRUE(readResponse(c, &r));
-    EXPECT_EQ(r.status, 200);
+    ASSERT_EQ(getStatus(c, "a.example"), 200);
     if (i == 0) {  // given back without waiting for idle_release (an hour)
       EXPECT_EQ(bufferedBytesOnceIdle(engine), 0u);
     } else {
@@ -69,10 +66,7 @@ TEST_F(ForwardTest, AnIdleConnectionGivesItsBuffersBackAndStillServes) {
   startProxy(director, config);
   Conn c = connectTo(proxy_port);
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(c.sendAll("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n"));
-    Response r;
-    ASSERT_TRUE(readResponse(c, &r));
-    EXPECT_EQ(r.status, 200);
+    ASSERT_EQ(getStatus(c, "a.example"), 200);
     EXPECT_EQ(bufferedBytesOnceIdle(engine), 0u) << "request " << i;
   }
   EXPECT_EQ(up.accepts(), 1);

@@ -289,6 +289,14 @@ uint16_t unusedPort() {
   return ntohs(a.sin_port);
 }
 
+int getStatus(Conn& c, std::string_view host, std::string_view path) {
+  const std::string request =
+      "GET " + std::string(path) + " HTTP/1.1\r\nHost: " + std::string(host) + "\r\n\r\n";
+  Response r;
+  if (!c.sendAll(request) || !readResponse(c, &r)) return 0;
+  return r.status;
+}
+
 uint64_t bufferedBytesOnceIdle(const Engine& engine) {
   for (int wait = 0; wait < 500 && engine.stats().buffered_bytes != 0; ++wait) usleep(10'000);
   return engine.stats().buffered_bytes;

@@ -108,6 +108,9 @@ class TestDirector : public Director {
 
 uint16_t unusedPort();  // a loopback port nobody listens on (bound, then closed)
 Conn connectTo(uint16_t port);
+// Sends `GET path` for `host` on the connection and reads the answer: its status, 0 when the
+// request could not be sent or no response came.
+int getStatus(Conn& c, std::string_view host, std::string_view path = "/");
 // The engine's buffered bytes once they drop to 0 (idle connections gave their buffers back), or
 // what is still held after 5 s.
 uint64_t bufferedBytesOnceIdle(const Engine& engine);

@@ -153,10 +153,7 @@ TEST_F(TlsTest, AnIdleTlsConnectionGivesItsBuffersBackAndStillServes) {
   startProxy(director, config);
   Conn c = tlsConnect("vip.example.test");
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(c.sendAll("GET /owa/ HTTP/1.1\r\nHost: vip.example.test\r\n\r\n"));
-    Response r;
-    ASSERT_TRUE(readResponse(c, &r));
-    EXPECT_EQ(r.status, 200);
+    ASSERT_EQ(getStatus(c, "vip.example.test", "/owa/"), 200);
     EXPECT_EQ(bufferedBytesOnceIdle(engine), 0u) << "request " << i;
   }
   EXPECT_EQ(up.requests().size(), 3u);
