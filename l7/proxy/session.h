@@ -71,6 +71,7 @@ class Session : public EventHandler, public TimerTarget {
   // other gives it back at once (a connection opened for one request holds nothing afterwards).
   void wentIdle();
   void giveBackMemory();
+  bool idleBetweenRequests() const;  // no request begun, nothing buffered either way
   void finish();  // closes the client connection and retires the session
 
   // session_request.cpp: request side

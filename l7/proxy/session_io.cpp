@@ -109,8 +109,12 @@ void Session::wentIdle() {
   }
 }
 
+bool Session::idleBetweenRequests() const {
+  return phase_ == Phase::kHead && !head_started_ && cin_.empty() && cout_.empty();
+}
+
 bool Session::releaseIdleMemory(int64_t cutoff_ms) {
-  const bool idle = phase_ == Phase::kHead && !head_started_ && cin_.empty() && cout_.empty();
+  const bool idle = idleBetweenRequests();
   if (holds_idle_memory_ && idle && last_answer_ms_ > cutoff_ms) return true;
   if (holds_idle_memory_ && idle) giveBackMemory();
   // Busy again (a request, a tunnel): it decides anew when it next goes idle.
@@ -315,7 +319,7 @@ void Session::startLinger() {
 // tunnel closes now, or with `keep_tunnels` (a retiring engine) when either side closes it or
 // by the tunnel timeout. Called again with false when a retirement is hurried.
 void Session::onDrain(bool keep_tunnels) {
-  const bool idle = phase_ == Phase::kHead && !head_started_ && cin_.empty() && cout_.empty();
+  const bool idle = idleBetweenRequests();
   if ((idle && answered_) || (phase_ == Phase::kTunnel && !keep_tunnels) ||
       phase_ == Phase::kLinger) {
     finish();

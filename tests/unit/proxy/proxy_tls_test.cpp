@@ -73,6 +73,14 @@ struct TlsTest : ProxyFixture {
     SSL_CTX_free(real_ctx);
     SSL_CTX_free(client_ctx);
   }
+  // A service on 127.0.0.1 that terminates TLS with server_ctx.
+  ServiceConfig tlsService(const char* name) const {
+    ServiceConfig s;
+    s.name = name;
+    s.address = "127.0.0.1";
+    s.server_tls = server_ctx;
+    return s;
+  }
   Conn tlsConnect(const char* sni) {
     Conn c = connectTo(proxy_port);
     c.ssl = SSL_new(client_ctx);
@@ -100,11 +108,7 @@ TEST_F(TlsTest, TerminatesTlsAndForwardsPlain) {
   TestUpstream& up = makeUpstream(echoHandler);
   TestDirector& director = makeDirector(up.port());
   EngineConfig config;
-  ServiceConfig s;
-  s.name = "owa";
-  s.address = "127.0.0.1";
-  s.server_tls = server_ctx;
-  config.services.push_back(s);
+  config.services.push_back(tlsService("owa"));
   config.access_log = access_log.get();
   startProxy(director, config);
   Conn c = tlsConnect("vip.example.test");
@@ -145,11 +149,7 @@ TEST_F(TlsTest, AnIdleTlsConnectionGivesItsBuffersBackAndStillServes) {
   TestDirector& director = makeDirector(up.port());
   EngineConfig config;
   config.idle_release = std::chrono::milliseconds(20);
-  ServiceConfig s;
-  s.name = "owa";
-  s.address = "127.0.0.1";
-  s.server_tls = server_ctx;
-  config.services.push_back(s);
+  config.services.push_back(tlsService("owa"));
   startProxy(director, config);
   Conn c = tlsConnect("vip.example.test");
   for (int i = 0; i < 3; ++i) {
@@ -176,10 +176,7 @@ TEST_F(TlsTest, ReencryptsToTheRealWithTheDirectorsSni) {
   });
   TestDirector& director = makeDirector(up.port(), true, "real.example.test");
   EngineConfig config;
-  ServiceConfig s;
-  s.name = "reencrypt";
-  s.address = "127.0.0.1";
-  s.server_tls = server_ctx;
+  ServiceConfig s = tlsService("reencrypt");
   s.upstream_tls = client_ctx;
   config.services.push_back(s);
   startProxy(director, config);
@@ -252,11 +249,7 @@ TEST_F(TlsTest, PlainTextOnATlsListenerIsCountedAsAHandshakeError) {
   TestUpstream& up = makeUpstream(echoHandler);
   TestDirector& director = makeDirector(up.port());
   EngineConfig config;
-  ServiceConfig s;
-  s.name = "tls";
-  s.address = "127.0.0.1";
-  s.server_tls = server_ctx;
-  config.services.push_back(s);
+  config.services.push_back(tlsService("tls"));
   startProxy(director, config);
   Conn c = connectTo(proxy_port);
   ASSERT_TRUE(c.sendAll("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
