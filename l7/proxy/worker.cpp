@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -86,7 +87,32 @@ Status Worker::open() {
 }
 
 void Worker::start() {
+  std::vector<int> listener_fds;
+  for (const auto& l : listeners_) listener_fds.push_back(l->fd);
   thread_ = std::thread([this] { run(); });
+  fd_table_.wait(kUndecided);
+  // The listeners now live in the worker's table: our copies would keep them listening (and
+  // taking connections nobody accepts) after the worker closes them at its drain.
+  if (fd_table_.load() == kPrivate)
+    for (int fd : listener_fds) ::close(fd);
+}
+
+bool Worker::takePrivateFdTable() {
+  // close_range() is what empties the copy of everything else; without it, stay shared.
+  if (close_range(~0U, ~0U, 0) != 0 || unshare(CLONE_FILES) != 0) return false;
+  std::vector<int> keep = {epfd_, wake_fd_};
+  for (const auto& l : listeners_) keep.push_back(l->fd);
+  std::sort(keep.begin(), keep.end());
+  // The copy holds every fd the process had; the worker keeps stdin/out/err and its own. Any other
+  // copy kept here would hold its file open after its owner closed it (a peer would never see
+  // the close).
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (unsigned(fd) > from) close_range(from, unsigned(fd) - 1, 0);
+    from = std::max(from, unsigned(fd) + 1);
+  }
+  close_range(from, ~0U, 0);
+  return true;
 }
 
 void Worker::requestStop() {
@@ -257,6 +283,8 @@ bool Worker::drainEnded() {
 }
 
 void Worker::run() {
+  fd_table_.store(takePrivateFdTable() ? kPrivate : kShared);
+  fd_table_.notify_all();
   sigset_t pipe_set;
   sigemptyset(&pipe_set);
   sigaddset(&pipe_set, SIGPIPE);  // OpenSSL writes with write(2): a reset peer must not kill us
