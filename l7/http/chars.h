@@ -7,6 +7,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vlb::l7::http::chars {
 
 enum : uint8_t {
@@ -109,6 +113,74 @@ inline size_t scan(const char* p, size_t n, uint8_t cls, WordOk word_ok) {
 inline size_t scanFieldValue(const char* p, size_t n) {
   return scan(p, n, kFieldValue,
               [](uint64_t w) { return !anyBelow(w, 0x20) && !anyEqual(w, 0x7f); });
+}
+
+// The first LF of p[0, n), or null: sixteen bytes at a time where SSE2 is there, the last ones as
+// the sixteen that end at n (none of the bytes before those had an LF).
+inline const char* findLf(const char* p, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const auto lfs = [](const char* q) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+      return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+    };
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+      if (const unsigned m = lfs(p + i); m != 0) return p + i + __builtin_ctz(m);
+    if (i == n) return nullptr;
+    const unsigned m = lfs(p + n - 16);
+    return m != 0 ? p + n - 16 + __builtin_ctz(m) : nullptr;
+  }
+#endif
+  return static_cast<const char*>(std::memchr(p, '\n', n));
+}
+
+// Like scanFieldValue over p[from, n), sixteen bytes at a time where SSE2 is there. The last
+// bytes are looked at as the sixteen that end at n (p[0, n) is readable): fast when p[0, from) is
+// field-value octets too, as a field line's name, colon and OWS are; a bad byte seen anywhere in
+// those sixteen sends it to the exact scan, so the answer never depends on p[0, from).
+inline size_t scanFieldValueFrom(const char* p, size_t from, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const auto bad = [](const char* q) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+      const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);  // x <= 0x1f
+      const __m128i tab = _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'));
+      const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+      return _mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(tab, ctl), del)) != 0;
+    };
+    size_t i = from;
+    for (; i + 16 <= n; i += 16)
+      if (bad(p + i)) return i + scanFieldValue(p + i, n - i);  // where exactly
+    if (i == n || !bad(p + n - 16)) return n;
+    return from + scanFieldValue(p + from, n - from);
+  }
+#endif
+  return from + scanFieldValue(p + from, n - from);
+}
+
+// ASCII case-insensitive equality of a field name (tchars only) with a lowercase literal made of
+// letters and '-' of the same size, eight or four bytes at a time: OR-ing 0x20 into a byte
+// lowercases a letter and keeps '-', and no other tchar ORs into a letter or '-'.
+inline bool nameEqualsLower(std::string_view name, std::string_view lower_literal) {
+  const size_t n = lower_literal.size();
+  if (name.size() != n) return false;
+  const char* a = name.data();
+  const char* b = lower_literal.data();
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 <= n; i += 8)
+      if ((load8(a + i) | kOnes * 0x20) != load8(b + i)) return false;
+    return (load8(a + n - 8) | kOnes * 0x20) == load8(b + n - 8);
+  }
+  if (n >= 4) {
+    uint32_t x, y, z, w;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    std::memcpy(&z, a + n - 4, 4);
+    std::memcpy(&w, b + n - 4, 4);
+    return ((x | 0x20202020u) == y) && ((z | 0x20202020u) == w);
+  }
+  return equalsLower(name, lower_literal);
 }
 
 // request-target octets: 0x21..0x7e except '#'.

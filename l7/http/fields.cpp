@@ -105,9 +105,10 @@ HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSl
   if (len == 0) return HttpError::kBadFieldName;
   if (chars::isOws(line[0])) return HttpError::kObsFold;
   // Names are short: one pass over the token characters, then the byte that ended them must be
-  // the colon (the line's CR is outside [begin, end), so the scan stops at the end at the latest).
-  uint32_t i = 0;
-  while (i < len && chars::is(line[i], chars::kToken)) ++i;
+  // the colon. line[len] is the line's CR, no tchar: the scan stops there at the latest.
+  const char* name_end = line;
+  while (chars::is(*name_end, chars::kToken)) ++name_end;
+  const auto i = uint32_t(name_end - line);
   if (i == len) return HttpError::kBadFieldName;  // no colon
   if (line[i] != ':') {
     if (chars::isOws(line[i])) return HttpError::kSpaceBeforeColon;
@@ -117,7 +118,7 @@ HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSl
   slot->name = {begin, i};
   uint32_t v = i + 1;
   while (v < len && chars::isOws(line[v])) ++v;
-  if (const size_t bad = v + chars::scanFieldValue(line + v, len - v); bad != len)
+  if (const size_t bad = chars::scanFieldValueFrom(line, v, len); bad != len)
     return line[bad] == '\r' ? HttpError::kBareCr : HttpError::kBadFieldValue;
   uint32_t ve = len;
   while (ve > v && chars::isOws(line[ve - 1])) --ve;
@@ -128,35 +129,35 @@ HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSl
 FieldId identify(std::string_view name) {
   switch (name.size()) {
     case 2:
-      if (equalsLower(name, "te")) return FieldId::kTe;
+      if (chars::nameEqualsLower(name, "te")) return FieldId::kTe;
       break;
     case 4:
-      if (equalsLower(name, "host")) return FieldId::kHost;
+      if (chars::nameEqualsLower(name, "host")) return FieldId::kHost;
       break;
     case 6:
-      if (equalsLower(name, "expect")) return FieldId::kExpect;
+      if (chars::nameEqualsLower(name, "expect")) return FieldId::kExpect;
       break;
     case 7:
-      if (equalsLower(name, "upgrade")) return FieldId::kUpgrade;
-      if (equalsLower(name, "trailer")) return FieldId::kTrailer;
+      if (chars::nameEqualsLower(name, "upgrade")) return FieldId::kUpgrade;
+      if (chars::nameEqualsLower(name, "trailer")) return FieldId::kTrailer;
       break;
     case 10:
-      if (equalsLower(name, "connection")) return FieldId::kConnection;
-      if (equalsLower(name, "keep-alive")) return FieldId::kKeepAlive;
+      if (chars::nameEqualsLower(name, "connection")) return FieldId::kConnection;
+      if (chars::nameEqualsLower(name, "keep-alive")) return FieldId::kKeepAlive;
       break;
     case 14:
-      if (equalsLower(name, "content-length")) return FieldId::kContentLength;
+      if (chars::nameEqualsLower(name, "content-length")) return FieldId::kContentLength;
       break;
     case 15:
-      if (equalsLower(name, "x-forwarded-for")) return FieldId::kXForwardedFor;
+      if (chars::nameEqualsLower(name, "x-forwarded-for")) return FieldId::kXForwardedFor;
       break;
     case 16:
-      if (equalsLower(name, "proxy-connection")) return FieldId::kProxyConnection;
-      if (equalsLower(name, "x-forwarded-host")) return FieldId::kXForwardedHost;
+      if (chars::nameEqualsLower(name, "proxy-connection")) return FieldId::kProxyConnection;
+      if (chars::nameEqualsLower(name, "x-forwarded-host")) return FieldId::kXForwardedHost;
       break;
     case 17:
-      if (equalsLower(name, "transfer-encoding")) return FieldId::kTransferEncoding;
-      if (equalsLower(name, "x-forwarded-proto")) return FieldId::kXForwardedProto;
+      if (chars::nameEqualsLower(name, "transfer-encoding")) return FieldId::kTransferEncoding;
+      if (chars::nameEqualsLower(name, "x-forwarded-proto")) return FieldId::kXForwardedProto;
       break;
     default:
       break;

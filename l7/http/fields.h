@@ -26,10 +26,11 @@ struct FieldFacts {
   bool expect_continue = false;
 };
 
-// Parses the field line [begin, end) of `base` (CRLF excluded) into `slot`.
+// Parses the field line [begin, end) of `base` (CRLF excluded) into `slot`. base[end] must be the
+// line's CR (HeadCore::nextLine's lines are): it ends the scan of the name.
 HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSlot* slot);
 
-// The FieldId of a field name (any case).
+// The FieldId of a field name (any case; tchars only, as parseFieldLine made sure).
 FieldId identify(std::string_view name);
 
 // Sets slot->id and records what a field we interpret (Host, Content-Length, Transfer-Encoding,

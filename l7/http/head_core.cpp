@@ -1,7 +1,8 @@
 #include "l7/http/head_core.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "l7/http/chars.h"
 
 namespace vlb::l7::http {
 
@@ -19,9 +20,9 @@ LineStatus HeadCore::nextLine(std::string_view buf, size_t limit_end, HttpError 
                               Line* line, HttpError* error) {
   const size_t stop = std::min(buf.size(), limit_end);
   if (scan_ < stop) {
-    const void* lf = std::memchr(buf.data() + scan_, '\n', stop - scan_);
+    const char* lf = chars::findLf(buf.data() + scan_, stop - scan_);
     if (lf != nullptr) {
-      const auto at = uint32_t(static_cast<const char*>(lf) - buf.data());
+      const auto at = uint32_t(lf - buf.data());
       if (at == line_start_ || buf[at - 1] != '\r') {
         *error = HttpError::kBareLf;
         return LineStatus::kError;

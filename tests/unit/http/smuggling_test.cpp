@@ -233,5 +233,33 @@ TEST(Smuggling, TruncatedBodiesAreErrorsAtClose) {
   EXPECT_EQ(runEveryWay(kChunkedPost + "5\r\nhel", eof).error, HttpError::kTruncatedBody);
 }
 
+// Field values are checked sixteen bytes at a time (chars::scanFieldValueFrom), the last bytes
+// as the sixteen that end the line: a bad byte is found at every place of a value of every length,
+// HTAB, SP and obs-text are kept wherever they are, and short and long names come before it.
+TEST(Smuggling, EveryBadByteIsFoundAtEveryPlaceOfAValue) {
+  for (const std::string name : {"X", "X-Forwarded-Host-Extra"}) {
+    for (size_t len = 1; len <= 40; ++len) {
+      for (size_t at = 0; at < len; ++at) {
+        for (const char bad : {'\0', '\x01', '\x1f', '\x7f', '\r'}) {
+          std::string value(len, 'v');
+          value[at] = bad;
+          const Outcome o = run(kGet + name + ": " + value + "\r\n\r\n", {}, RunOptions{});
+          const HttpError want = bad == '\r' ? HttpError::kBareCr : HttpError::kBadFieldValue;
+          ASSERT_EQ(o.error, want) << name << " len " << len << " at " << at << " byte "
+                                   << int(bad);
+        }
+        if (at == 0 || at == len - 1) continue;  // OWS at the ends is not part of the value
+        for (const char good : {'\t', ' ', '\x80', '\xff'}) {
+          std::string value(len, 'v');
+          value[at] = good;
+          const Outcome o = run(kGet + name + ": " + value + "\r\n\r\n", {}, RunOptions{});
+          ASSERT_EQ(o.status, ParseStatus::kDone) << name << " len " << len << " at " << at;
+          ASSERT_EQ(o.messages.at(0).fields.back().second, value);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vlb::l7::http::test
