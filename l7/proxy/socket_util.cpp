@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -88,6 +89,18 @@ int socketError(int fd) {
   socklen_t len = sizeof err;
   if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
   return err;
+}
+
+ssize_t recvDirect(int fd, void* buf, size_t len, int flags) {
+  return ::syscall(SYS_recvfrom, fd, buf, len, flags, nullptr, nullptr);
+}
+
+ssize_t sendDirect(int fd, const void* buf, size_t len, int flags) {
+  return ::syscall(SYS_sendto, fd, buf, len, flags, nullptr, 0);
+}
+
+int epollWaitDirect(int epfd, epoll_event* events, int max_events, int timeout_ms) {
+  return int(::syscall(SYS_epoll_wait, epfd, events, max_events, timeout_ms));
 }
 
 }  // namespace vlb::l7::proxy

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include <cstdint>
@@ -26,5 +27,13 @@ int startConnect(const sockaddr_storage& to, const sockaddr_storage* transparent
 
 // The pending error of a connecting socket (0 when connected).
 int socketError(int fd);
+
+// recv(2), send(2) and epoll_wait(2) without glibc's cancellation-point wrappers: in a process of
+// several threads each wrapped call switches the thread to asynchronous cancellation and back, a
+// locked compare-and-swap each way, and no thread of ours is ever cancelled. -1 and errno as
+// the wrapped calls.
+ssize_t recvDirect(int fd, void* buf, size_t len, int flags);
+ssize_t sendDirect(int fd, const void* buf, size_t len, int flags);
+int epollWaitDirect(int epfd, epoll_event* events, int max_events, int timeout_ms);
 
 }  // namespace vlb::l7::proxy

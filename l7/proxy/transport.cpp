@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "l7/proxy/socket_util.h"
+
 namespace vlb::l7::proxy {
 
 void Transport::attach(int fd, SSL* ssl, bool release_buffers) {
@@ -86,7 +88,7 @@ IoResult Transport::read(char* dst, size_t cap) {
     return sslResult(ret, true);
   }
   while (true) {
-    const ssize_t n = ::recv(fd_, dst, cap, 0);
+    const ssize_t n = recvDirect(fd_, dst, cap, 0);
     last_recv_short_ = n > 0 && size_t(n) < cap;
     if (n > 0) return {IoStatus::kOk, size_t(n)};
     if (n == 0) return {IoStatus::kEof, 0};
@@ -105,7 +107,7 @@ IoResult Transport::write(std::string_view src) {
     return sslResult(ret, false);
   }
   while (true) {
-    const ssize_t n = ::send(fd_, src.data(), src.size(), MSG_NOSIGNAL);
+    const ssize_t n = sendDirect(fd_, src.data(), src.size(), MSG_NOSIGNAL);
     if (n >= 0) return {IoStatus::kOk, size_t(n)};
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return {IoStatus::kWouldBlock, 0};

@@ -302,7 +302,7 @@ void Worker::run() {
       if (!idle_holders_.empty())
         timeout = int(std::clamp<int64_t>(next_idle_release_ms_ - now_ms_, 0, timeout));
     }
-    const int n = epoll_wait(epfd_, events, kBatch, timeout);
+    const int n = epollWaitDirect(epfd_, events, kBatch, timeout);
     tick();
     for (int i = 0; i < n; ++i) {
       auto* h = static_cast<EventHandler*>(events[i].data.ptr);
