@@ -9,6 +9,9 @@
 
 namespace vlb::l7::proxy {
 
+// What tells a session that a short read did not empty the socket (Transport::socketEmpty).
+constexpr uint32_t kPeerClosed = EPOLLRDHUP | EPOLLHUP | EPOLLERR;
+
 Session::Session(Worker& worker, ServiceRuntime& service, int fd, SSL* ssl,
                  const sockaddr_storage& peer, const sockaddr_storage& local)
     : worker_(worker),
@@ -46,6 +49,7 @@ void Session::begin() {
 void Session::onEvents(uint32_t events) {
   // pump() tries every step; errors show up as read/write results
   client_drained_ = false;
+  if (events & kPeerClosed) client_.notePeerClosed();
   if ((events & (EPOLLIN | EPOLLRDHUP)) && !wantClientRead() && !client_.writeWantsRead())
     client_unwanted_ = true;
   pump();
@@ -53,6 +57,7 @@ void Session::onEvents(uint32_t events) {
 
 void Session::onUpstreamEvents(uint32_t events) {
   upstream_drained_ = false;
+  if (up_ && (events & kPeerClosed)) up_->transport.notePeerClosed();
   if ((events & (EPOLLIN | EPOLLRDHUP)) && up_ && !wantUpstreamRead() &&
       !up_->transport.writeWantsRead())
     upstream_unwanted_ = true;
@@ -256,7 +261,7 @@ bool Session::writeUpstream() {
 void Session::updateInterest() {
   if (dead) return;
   uint32_t ev = EPOLLET;  // see Worker::watch
-  if (wantClientRead() || client_.writeWantsRead()) ev |= EPOLLIN;
+  if (wantClientRead() || client_.writeWantsRead()) ev |= EPOLLIN | EPOLLRDHUP;
   if (!cout_.empty() || client_.readWantsWrite()) ev |= EPOLLOUT;
   if (client_unwanted_)
     worker_.watch(client_.fd(), this, ev);

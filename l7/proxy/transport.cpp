@@ -49,6 +49,7 @@ void Transport::close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   read_wants_write_ = write_wants_read_ = false;
+  last_recv_short_ = peer_closed_ = false;
 }
 
 IoResult Transport::sslResult(int ret, bool reading) {

@@ -47,8 +47,14 @@ class Transport {
   bool handshakeFailed() const { return handshake_failed_; }
   // After a successful read: the socket was emptied by its last recv (it returned less than
   // asked) and, with TLS, nothing is left in OpenSSL's buffers either. Another read would only
-  // return EAGAIN until epoll reports the socket readable again.
-  bool socketEmpty() const { return last_recv_short_ && !(ssl_ && SSL_has_pending(ssl_)); }
+  // return EAGAIN until epoll reports the socket readable again. Not once the peer has closed:
+  // its end of stream may wait behind the bytes read, and edge-triggered epoll reported it
+  // already (with them, in the same event).
+  bool socketEmpty() const {
+    return last_recv_short_ && !peer_closed_ && !(ssl_ && SSL_has_pending(ssl_));
+  }
+  // epoll reported EPOLLRDHUP, EPOLLHUP or EPOLLERR: read until the end of stream or an error.
+  void notePeerClosed() { peer_closed_ = true; }
 
  private:
   IoResult sslResult(int ret, bool reading);
@@ -61,6 +67,7 @@ class Transport {
   bool write_wants_read_ = false;
   bool handshake_failed_ = false;
   bool last_recv_short_ = false;
+  bool peer_closed_ = false;
 };
 
 }  // namespace vlb::l7::proxy
