@@ -5,7 +5,7 @@
 // The thread runs with a file descriptor table of its own (unshare(CLONE_FILES)), holding only
 // its epoll set, its wake-up eventfd, its listeners and what it opens itself: in a process whose
 // threads share one table every fd system call takes and drops a reference on the file (two
-// locked atomics), which a private table skips -- about 0.4 us of a 17 us keep-alive request
+// locked atomics), which a private table skips -- about 1 us of an 18 us keep-alive request
 // here (perf/README.md, "Session 7"). Nothing outside the worker may use its sockets by number.
 #pragma once
 
@@ -74,7 +74,7 @@ class Worker {
   bool draining() const { return draining_; }
   // Client and upstream sockets are watched edge-triggered (EPOLLET in `events`): a level-
   // triggered socket that was reported is looked at again by the next epoll_wait, ready or not
-  // (a poll of the socket per event, ~0.2 us of a keep-alive request here). That is safe because
+  // (a poll of the socket per event, 0.2-0.4 us of a keep-alive request here). That is safe because
   // a session reads until a read comes back short or would block, and tries every step on every
   // pump (a side it stopped reading for backpressure is read again as soon as there is room);
   // listeners and the wake-up eventfd stay level-triggered (one accept per event).

@@ -4,8 +4,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,18 +21,6 @@ std::string linkOf(const std::string& path) {
   char buf[256];
   const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
   return n > 0 ? std::string(buf, size_t(n)) : std::string();
-}
-
-bool refusesConnections(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool refused =
-      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno == ECONNREFUSED;
-  ::close(fd);
-  return refused;
 }
 
 // A pipe open before the engine starts: once we close its write end, the read end sees EOF only

@@ -61,18 +61,6 @@ bool closedByPeer(Conn& c) {
   return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
-bool refusesConnections(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool refused =
-      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno == ECONNREFUSED;
-  ::close(fd);
-  return refused;
-}
-
 EngineConfig retireWithin(std::chrono::milliseconds limit) {
   EngineConfig c;
   c.timeouts.retire = limit;  // a broken test does not wait for the default hour

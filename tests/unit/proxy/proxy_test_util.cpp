@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "l7/http/body_reader.h"
@@ -300,6 +301,18 @@ int getStatus(Conn& c, std::string_view host, std::string_view path) {
 uint64_t bufferedBytesOnceIdle(const Engine& engine) {
   for (int wait = 0; wait < 500 && engine.stats().buffered_bytes != 0; ++wait) usleep(10'000);
   return engine.stats().buffered_bytes;
+}
+
+bool refusesConnections(uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  const bool refused =
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno == ECONNREFUSED;
+  ::close(fd);
+  return refused;
 }
 
 Conn connectTo(uint16_t port) {

@@ -107,6 +107,7 @@ class TestDirector : public Director {
 };
 
 uint16_t unusedPort();  // a loopback port nobody listens on (bound, then closed)
+bool refusesConnections(uint16_t port);  // a connect to it on 127.0.0.1 gets ECONNREFUSED
 Conn connectTo(uint16_t port);
 // Sends `GET path` for `host` on the connection and reads the answer: its status, 0 when the
 // request could not be sent or no response came.
