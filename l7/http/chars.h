@@ -137,8 +137,8 @@ inline const char* findLf(const char* p, size_t n) {
 
 // Like scanFieldValue over p[from, n), sixteen bytes at a time where SSE2 is there. The last
 // bytes are looked at as the sixteen that end at n (p[0, n) is readable): fast when p[0, from) is
-// field-value octets too, as a field line's name, colon and OWS are; a bad byte seen anywhere in
-// those sixteen sends it to the exact scan, so the answer never depends on p[0, from).
+// field-value octets too, as a field line's name, colon and OWS are; a bad byte seen in a block
+// sends the rest to the exact scan, so the answer never depends on p[0, from).
 inline size_t scanFieldValueFrom(const char* p, size_t from, size_t n) {
 #if defined(__SSE2__)
   if (n >= 16) {
@@ -150,10 +150,9 @@ inline size_t scanFieldValueFrom(const char* p, size_t from, size_t n) {
       return _mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(tab, ctl), del)) != 0;
     };
     size_t i = from;
-    for (; i + 16 <= n; i += 16)
-      if (bad(p + i)) return i + scanFieldValue(p + i, n - i);  // where exactly
-    if (i == n || !bad(p + n - 16)) return n;
-    return from + scanFieldValue(p + from, n - from);
+    while (i + 16 <= n && !bad(p + i)) i += 16;
+    if (i == n || (i + 16 > n && !bad(p + n - 16))) return n;
+    from = i;  // a bad byte in [i, n), or only in p[0, from): the exact scan tells which
   }
 #endif
   return from + scanFieldValue(p + from, n - from);

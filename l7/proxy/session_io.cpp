@@ -260,7 +260,7 @@ bool Session::writeUpstream() {
 
 void Session::updateInterest() {
   if (dead) return;
-  uint32_t ev = EPOLLET;  // see Worker::watch
+  uint32_t ev = 0;
   if (wantClientRead() || client_.writeWantsRead()) ev |= EPOLLIN | EPOLLRDHUP;
   if (!cout_.empty() || client_.readWantsWrite()) ev |= EPOLLOUT;
   if (client_unwanted_)
@@ -269,7 +269,7 @@ void Session::updateInterest() {
     worker_.watchLazily(client_.fd(), this, ev);
   client_unwanted_ = false;
   if (up_) {
-    uint32_t uev = EPOLLET;
+    uint32_t uev = 0;
     // RDHUP as in the pool (UpstreamPool::give): taking and giving back changes nothing.
     if (wantUpstreamRead() || up_->transport.writeWantsRead()) uev |= EPOLLIN | EPOLLRDHUP;
     if (up_->connecting || (!uout_.empty() && !hold_head_) || up_->transport.readWantsWrite())

@@ -265,7 +265,7 @@ bool Session::connectUpstream() {
     return false;
   }
   touch(timeouts_.connect.count());
-  worker_.watch(fd, up_, EPOLLOUT | EPOLLET);
+  worker_.watch(fd, up_, EPOLLOUT);
   return true;
 }
 

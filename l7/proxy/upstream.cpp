@@ -105,7 +105,7 @@ void UpstreamPool::give(UpstreamConn* conn, int64_t idle_deadline) {
   }
   list.push_back(conn);
   ++idle_;
-  worker_.watch(conn->transport.fd(), conn, EPOLLIN | EPOLLRDHUP | EPOLLET);
+  worker_.watch(conn->transport.fd(), conn, EPOLLIN | EPOLLRDHUP);
   conn->deadline = idle_deadline;
   worker_.timers().update(conn);
 }

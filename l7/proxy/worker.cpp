@@ -74,13 +74,13 @@ Status Worker::open() {
   if (epfd_ < 0 || wake_fd_ < 0)
     return fail("l7 worker " + std::to_string(index_) + ": epoll/eventfd: " + std::strerror(errno));
   waker_ = std::make_unique<Waker>();
-  watch(wake_fd_, waker_.get(), EPOLLIN);
+  watchAs(wake_fd_, waker_.get(), EPOLLIN);  // level-triggered, like the listeners
   for (ServiceRuntime& s : services_) {
     auto fd = openListener("service '" + s.config->name + "'", s.address, s.config->backlog);
     if (!fd) return fail(fd.error());
     auto l = std::make_unique<Listener>(*this, s);
     l->fd = *fd;
-    watch(l->fd, l.get(), EPOLLIN);
+    watchAs(l->fd, l.get(), EPOLLIN);  // level-triggered: one accept per event
     listeners_.push_back(std::move(l));
   }
   return Ok{};
@@ -126,6 +126,10 @@ void Worker::join() {
 }
 
 void Worker::watch(int fd, EventHandler* h, uint32_t events) {
+  watchAs(fd, h, events | EPOLLET);
+}
+
+void Worker::watchAs(int fd, EventHandler* h, uint32_t events) {
   if (h->registered && h->registered_events == events) return;
   epoll_event ev{};
   ev.events = events;
@@ -138,9 +142,10 @@ void Worker::watch(int fd, EventHandler* h, uint32_t events) {
 
 void Worker::watchLazily(int fd, EventHandler* h, uint32_t events) {
   constexpr uint32_t kReadBits = EPOLLIN | EPOLLRDHUP;
+  events |= EPOLLET;
   const uint32_t extra = h->registered_events & ~events;
   if (h->registered && (events & ~h->registered_events) == 0 && (extra & ~kReadBits) == 0) return;
-  watch(fd, h, events);
+  watchAs(fd, h, events);
 }
 
 void Worker::unwatch(int fd, EventHandler* h) {

@@ -72,7 +72,7 @@ class Worker {
   UpstreamPool& pool() { return pool_; }
   BufferAccount& buffers() { return buffers_; }  // read from any thread too (atomics)
   bool draining() const { return draining_; }
-  // Client and upstream sockets are watched edge-triggered (EPOLLET in `events`): a level-
+  // Client and upstream sockets are watched edge-triggered (watch adds EPOLLET): a level-
   // triggered socket that was reported is looked at again by the next epoll_wait, ready or not
   // (a poll of the socket per event, 0.2-0.4 us of a keep-alive request here). That is safe because
   // a session reads until a read comes back short or would block, and tries every step on every
@@ -116,6 +116,7 @@ class Worker {
   void runReady();
   void freeRetired();
   void releaseIdleMemory();  // every idle_release while idle_holders_ is not empty
+  void watchAs(int fd, EventHandler* h, uint32_t events);  // `events` exactly (no EPOLLET added)
   // On the worker's thread, first thing: a private fd table keeping only the worker's own fds.
   bool takePrivateFdTable();
 
