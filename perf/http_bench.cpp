@@ -6,6 +6,7 @@
 
 #include "l7/http/chunked.h"
 #include "l7/http/request_parser.h"
+#include "l7/http/response_parser.h"
 
 namespace {
 
@@ -70,6 +71,37 @@ BENCHMARK(BM_ParseBrowserRequest);
 
 void BM_ParseActiveSyncRequest(benchmark::State& state) { parseWhole(state, kActiveSync); }
 BENCHMARK(BM_ParseActiveSyncRequest);
+
+// What wrk sends, and what nginx answers it (the keep-alive benchmark's exchange in perf/l7).
+const std::string kWrk = "GET / HTTP/1.1\r\nHost: 127.0.0.1:18181\r\n\r\n";
+const std::string kNginx =
+    "HTTP/1.1 200 OK\r\n"
+    "Server: nginx/1.22.1\r\n"
+    "Date: Sun, 22 Nov 2026 08:26:43 GMT\r\n"
+    "Content-Type: text/html\r\n"
+    "Content-Length: 600\r\n"
+    "Last-Modified: Sun, 22 Nov 2026 08:21:07 GMT\r\n"
+    "Connection: keep-alive\r\n"
+    "ETag: \"6b02a5f3-258\"\r\n"
+    "Accept-Ranges: bytes\r\n"
+    "\r\n";
+
+void BM_ParseWrkRequest(benchmark::State& state) { parseWhole(state, kWrk); }
+BENCHMARK(BM_ParseWrkRequest);
+
+void BM_ParseNginxResponse(benchmark::State& state) {
+  ResponseParser parser;
+  for (auto _ : state) {
+    parser.reset();
+    ParseResult r = parser.parse(kNginx);
+    benchmark::DoNotOptimize(r);
+    benchmark::DoNotOptimize(parser.head().fields.size());
+  }
+  if (parser.parse(kNginx).status != ParseStatus::kDone) state.SkipWithError("parse failed");
+  state.SetBytesProcessed(int64_t(state.iterations() * kNginx.size()));
+  state.SetItemsProcessed(int64_t(state.iterations()));
+}
+BENCHMARK(BM_ParseNginxResponse);
 
 // The browser request arriving in three segments: what resuming costs.
 void BM_ParseBrowserRequestInThreePieces(benchmark::State& state) {

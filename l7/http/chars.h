@@ -78,6 +78,14 @@ constexpr bool allOf(std::string_view s, uint8_t cls) {
   return true;
 }
 
+// The first `c` in s[from, size), or npos: a plain loop, for the short strings of a head, where a
+// call to memchr costs more than it saves.
+constexpr size_t find(std::string_view s, char c, size_t from = 0) {
+  for (size_t i = from; i < s.size(); ++i)
+    if (s[i] == c) return i;
+  return std::string_view::npos;
+}
+
 // Eight bytes at a time (SWAR): whether a word holds a byte below `n` (n <= 0x80; bytes of 0x80 and
 // up never count) or a byte equal to `b`.
 constexpr uint64_t kOnes = 0x0101010101010101;
@@ -115,52 +123,49 @@ inline size_t scanFieldValue(const char* p, size_t n) {
               [](uint64_t w) { return !anyBelow(w, 0x20) && !anyEqual(w, 0x7f); });
 }
 
-// The first LF of p[0, n), or null: sixteen bytes at a time where SSE2 is there, the last ones as
-// the sixteen that end at n (none of the bytes before those had an LF).
-inline const char* findLf(const char* p, size_t n) {
-#if defined(__SSE2__)
-  if (n >= 16) {
-    const auto lfs = [](const char* q) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-      return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
-    };
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-      if (const unsigned m = lfs(p + i); m != 0) return p + i + __builtin_ctz(m);
-    if (i == n) return nullptr;
-    const unsigned m = lfs(p + n - 16);
-    return m != 0 ? p + n - 16 + __builtin_ctz(m) : nullptr;
-  }
-#endif
-  return static_cast<const char*>(std::memchr(p, '\n', n));
-}
+// Bytes a field line may not hold (RFC 9110 section 5.5): controls other than HTAB -- the line's
+// own CR among them -- and DEL.
+constexpr bool isLineBad(char c) { return (uint8_t(c) <= 0x1f && c != '\t') || c == 0x7f; }
 
-// Like scanFieldValue over p[from, n), sixteen bytes at a time where SSE2 is there. The last
-// bytes are looked at as the sixteen that end at n (p[0, n) is readable): fast when p[0, from) is
-// field-value octets too, as a field line's name, colon and OWS are; a bad byte seen in a block
-// sends the rest to the exact scan, so the answer never depends on p[0, from).
-inline size_t scanFieldValueFrom(const char* p, size_t from, size_t n) {
+// The end of a line whose bytes before `from` were looked at already: the offset of the first LF
+// in [from, stop), or `stop` when there is none. *first_bad, when still `kNoBadByte`, becomes the
+// offset of the first isLineBad byte in [from, LF). base[0, stop) must be readable: sixteen bytes
+// are looked at a time where SSE2 is there, the last ones as the sixteen that end at `stop` (the
+// bytes before `from` in that block are masked out, so the answer never depends on them). LF is a
+// bad byte too: a block is looked into only when it holds one, as the block with the CRLF does.
+inline constexpr size_t kNoBadByte = SIZE_MAX;
+inline size_t scanLineEnd(const char* base, size_t from, size_t stop, size_t* first_bad) {
 #if defined(__SSE2__)
-  if (n >= 16) {
-    const auto bad = [](const char* q) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-      const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);  // x <= 0x1f
+  if (stop >= 16) {
+    for (size_t i = from; i < stop;) {
+      const size_t at = i + 16 <= stop ? i : stop - 16;  // the block's first byte
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + at));
+      const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);  // <= 0x1f
       const __m128i tab = _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'));
       const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
-      return _mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(tab, ctl), del)) != 0;
-    };
-    size_t i = from;
-    while (i + 16 <= n && !bad(p + i)) i += 16;
-    if (i == n || (i + 16 > n && !bad(p + n - 16))) return n;
-    from = i;  // a bad byte in [i, n), or only in p[0, from): the exact scan tells which
+      unsigned bad = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(tab, ctl), del))) &
+                     (0xffffu << (i - at));
+      for (; bad != 0; bad &= bad - 1) {
+        const size_t p = at + size_t(__builtin_ctz(bad));
+        if (base[p] == '\n') return p;
+        if (*first_bad == kNoBadByte) *first_bad = p;
+        if (base[p] == '\r' && p + 1 < stop && base[p + 1] == '\n') return p + 1;  // the usual end
+      }
+      i = at + 16;
+    }
+    return stop;
   }
 #endif
-  return from + scanFieldValue(p + from, n - from);
+  for (size_t i = from; i < stop; ++i) {
+    if (base[i] == '\n') return i;
+    if (*first_bad == kNoBadByte && isLineBad(base[i])) *first_bad = i;
+  }
+  return stop;
 }
 
-// ASCII case-insensitive equality of a field name (tchars only) with a lowercase literal made of
-// letters and '-' of the same size, eight or four bytes at a time: OR-ing 0x20 into a byte
-// lowercases a letter and keeps '-', and no other tchar ORs into a letter or '-'.
+// ASCII case-insensitive equality of a field name or value (no CR; field-value octets) with a
+// lowercase literal made of letters and '-' of the same size, eight or four bytes at a time:
+// OR-ing 0x20 into a byte lowercases a letter and keeps '-', and only CR would OR into '-'.
 inline bool nameEqualsLower(std::string_view name, std::string_view lower_literal) {
   const size_t n = lower_literal.size();
   if (name.size() != n) return false;

@@ -12,7 +12,7 @@ using chars::equalsLower;
 template <class Fn>
 HttpError forEachElement(std::string_view v, HttpError empty_error, Fn&& fn) {
   while (true) {
-    const size_t comma = v.find(',');
+    const size_t comma = chars::find(v, ',');
     const std::string_view element = chars::trimOws(v.substr(0, comma));
     if (element.empty()) {
       if (empty_error != HttpError::kNone) return empty_error;
@@ -27,6 +27,20 @@ HttpError forEachElement(std::string_view v, HttpError empty_error, Fn&& fn) {
 // Content-Length = 1*DIGIT; "42, 42" and repeated fields with equal values count as one
 // (RFC 9110 section 8.6); anything else that differs is refused.
 HttpError noteContentLength(std::string_view value, FieldFacts* f) {
+  // One number of up to 19 digits (no overflow) is what is always sent: read it at once.
+  if (!value.empty() && value.size() <= 19) {
+    uint64_t n = 0;
+    size_t i = 0;
+    for (; i < value.size() && chars::is(value[i], chars::kDigit); ++i)
+      n = n * 10 + unsigned(value[i] - '0');
+    if (i == value.size()) {
+      if (f->has_content_length && f->content_length != n)
+        return HttpError::kConflictingContentLength;
+      f->has_content_length = true;
+      f->content_length = n;
+      return HttpError::kNone;
+    }
+  }
   return forEachElement(value, HttpError::kBadContentLength, [f](std::string_view el) {
     if (!chars::allOf(el, chars::kDigit)) return HttpError::kBadContentLength;
     uint64_t n = 0;
@@ -64,6 +78,15 @@ HttpError noteTransferEncoding(std::string_view value, FieldFacts* f) {
 }
 
 HttpError noteConnection(std::string_view value, FieldFacts* f) {
+  // The usual single option first (the value is field-value octets: nameEqualsLower applies).
+  if (chars::nameEqualsLower(value, "keep-alive")) {
+    f->keep_alive = true;
+    return HttpError::kNone;
+  }
+  if (chars::nameEqualsLower(value, "close")) {
+    f->close = true;
+    return HttpError::kNone;
+  }
   return forEachElement(value, HttpError::kNone, [f](std::string_view el) {
     if (!chars::allOf(el, chars::kToken)) return HttpError::kBadFieldValue;
     if (equalsLower(el, "close")) f->close = true;
@@ -99,79 +122,12 @@ HttpError noteExpect(std::string_view value, FieldFacts* f) {
 
 }  // namespace
 
-HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSlot* slot) {
-  const char* const line = base + begin;
-  const uint32_t len = end - begin;
-  if (len == 0) return HttpError::kBadFieldName;
-  if (chars::isOws(line[0])) return HttpError::kObsFold;
-  // Names are short: one pass over the token characters, then the byte that ended them must be
-  // the colon. line[len] is the line's CR, no tchar: the scan stops there at the latest.
-  const char* name_end = line;
-  while (chars::is(*name_end, chars::kToken)) ++name_end;
-  const auto i = uint32_t(name_end - line);
-  if (i == len) return HttpError::kBadFieldName;  // no colon
-  if (line[i] != ':') {
-    if (chars::isOws(line[i])) return HttpError::kSpaceBeforeColon;
-    return line[i] == '\r' ? HttpError::kBareCr : HttpError::kBadFieldName;
-  }
-  if (i == 0) return HttpError::kBadFieldName;
-  slot->name = {begin, i};
-  uint32_t v = i + 1;
-  while (v < len && chars::isOws(line[v])) ++v;
-  if (const size_t bad = chars::scanFieldValueFrom(line, v, len); bad != len)
-    return line[bad] == '\r' ? HttpError::kBareCr : HttpError::kBadFieldValue;
-  uint32_t ve = len;
-  while (ve > v && chars::isOws(line[ve - 1])) --ve;
-  slot->value = {begin + v, ve - v};
-  return HttpError::kNone;
-}
-
-FieldId identify(std::string_view name) {
-  switch (name.size()) {
-    case 2:
-      if (chars::nameEqualsLower(name, "te")) return FieldId::kTe;
-      break;
-    case 4:
-      if (chars::nameEqualsLower(name, "host")) return FieldId::kHost;
-      break;
-    case 6:
-      if (chars::nameEqualsLower(name, "expect")) return FieldId::kExpect;
-      break;
-    case 7:
-      if (chars::nameEqualsLower(name, "upgrade")) return FieldId::kUpgrade;
-      if (chars::nameEqualsLower(name, "trailer")) return FieldId::kTrailer;
-      break;
-    case 10:
-      if (chars::nameEqualsLower(name, "connection")) return FieldId::kConnection;
-      if (chars::nameEqualsLower(name, "keep-alive")) return FieldId::kKeepAlive;
-      break;
-    case 14:
-      if (chars::nameEqualsLower(name, "content-length")) return FieldId::kContentLength;
-      break;
-    case 15:
-      if (chars::nameEqualsLower(name, "x-forwarded-for")) return FieldId::kXForwardedFor;
-      break;
-    case 16:
-      if (chars::nameEqualsLower(name, "proxy-connection")) return FieldId::kProxyConnection;
-      if (chars::nameEqualsLower(name, "x-forwarded-host")) return FieldId::kXForwardedHost;
-      break;
-    case 17:
-      if (chars::nameEqualsLower(name, "transfer-encoding")) return FieldId::kTransferEncoding;
-      if (chars::nameEqualsLower(name, "x-forwarded-proto")) return FieldId::kXForwardedProto;
-      break;
-    default:
-      break;
-  }
-  return FieldId::kOther;
-}
-
-HttpError noteField(const char* base, FieldSlot* slot, FieldFacts* f) {
-  slot->id = identify(slot->name.in(base));
-  const std::string_view value = slot->value.in(base);
-  switch (slot->id) {
+HttpError noteField(const char* base, const FieldSlot& slot, FieldFacts* f) {
+  const std::string_view value = slot.value.in(base);
+  switch (slot.id) {
     case FieldId::kHost:
       ++f->host_count;
-      f->host = slot->value;
+      f->host = slot.value;
       return validAuthority(value, false) ? HttpError::kNone : HttpError::kBadHost;
     case FieldId::kExpect:
       return noteExpect(value, f);

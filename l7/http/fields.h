@@ -1,5 +1,5 @@
-// One field line: syntax (RFC 9110 section 5, RFC 9112 section 5) and the fields that decide
-// framing and connection handling.
+// What the fields that decide framing and connection handling say (RFC 9110, RFC 9112); the
+// syntax of one field line is in field_line.h.
 #pragma once
 
 #include <cstdint>
@@ -26,16 +26,9 @@ struct FieldFacts {
   bool expect_continue = false;
 };
 
-// Parses the field line [begin, end) of `base` (CRLF excluded) into `slot`. base[end] must be the
-// line's CR (HeadCore::nextLine's lines are): it ends the scan of the name.
-HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, FieldSlot* slot);
-
-// The FieldId of a field name (any case; tchars only, as parseFieldLine made sure).
-FieldId identify(std::string_view name);
-
-// Sets slot->id and records what a field we interpret (Host, Content-Length, Transfer-Encoding,
-// Connection, Upgrade, Expect) says; other fields are ignored.
-HttpError noteField(const char* base, FieldSlot* slot, FieldFacts* facts);
+// Records what a field we interpret (Host, Content-Length, Transfer-Encoding, Connection, Upgrade,
+// Expect; slot.id set by identify) says; other fields are ignored.
+HttpError noteField(const char* base, const FieldSlot& slot, FieldFacts* facts);
 
 // host [":" port] with a DNS-like reg-name or a bracketed IPv6 literal, port 0..65535.
 bool validAuthority(std::string_view a, bool port_required);

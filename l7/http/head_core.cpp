@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "l7/http/chars.h"
+#include "l7/http/field_line.h"
 
 namespace vlb::l7::http {
 
@@ -13,6 +14,7 @@ void HeadCore::reset() {
   count_ = 0;
   line_start_ = 0;
   scan_ = 0;
+  first_bad_ = chars::kNoBadByte;
   facts_ = {};
 }
 
@@ -20,15 +22,17 @@ LineStatus HeadCore::nextLine(std::string_view buf, size_t limit_end, HttpError 
                               Line* line, HttpError* error) {
   const size_t stop = std::min(buf.size(), limit_end);
   if (scan_ < stop) {
-    const char* lf = chars::findLf(buf.data() + scan_, stop - scan_);
-    if (lf != nullptr) {
-      const auto at = uint32_t(lf - buf.data());
+    const size_t lf = chars::scanLineEnd(buf.data(), scan_, stop, &first_bad_);
+    if (lf != stop) {
+      const auto at = uint32_t(lf);
       if (at == line_start_ || buf[at - 1] != '\r') {
         *error = HttpError::kBareLf;
         return LineStatus::kError;
       }
-      *line = {line_start_, at - 1};
+      // The line's CR is its first bad byte when it is clean.
+      *line = {line_start_, at - 1, first_bad_ == at - 1};
       line_start_ = scan_ = at + 1;
+      first_bad_ = chars::kNoBadByte;
       return LineStatus::kLine;
     }
     scan_ = uint32_t(stop);
@@ -42,14 +46,44 @@ LineStatus HeadCore::nextLine(std::string_view buf, size_t limit_end, HttpError 
   return LineStatus::kNeedMore;
 }
 
-HttpError HeadCore::addField(const char* base, Line line) {
-  if (count_ == limits_.max_fields) return HttpError::kTooManyFields;
-  FieldSlot& slot = slots_[count_];
-  if (const HttpError e = parseFieldLine(base, line.begin, line.end, &slot); e != HttpError::kNone)
-    return e;
-  slot.line_end = line.end + 2;
-  ++count_;
-  return noteField(base, &slot, &facts_);
+LineStatus HeadCore::parseFields(std::string_view buf, HttpError* error) {
+  const char* const base = buf.data();
+  const size_t stop = std::min<size_t>(buf.size(), limits_.max_head_bytes);
+  while (scan_ < stop) {
+    const size_t lf = chars::scanLineEnd(base, scan_, stop, &first_bad_);
+    if (lf == stop) break;
+    const auto at = uint32_t(lf);
+    if (at == line_start_ || base[at - 1] != '\r') {
+      *error = HttpError::kBareLf;
+      return LineStatus::kError;
+    }
+    const Line line{line_start_, at - 1, first_bad_ == at - 1};  // clean: the CR is its first bad
+    line_start_ = scan_ = at + 1;
+    first_bad_ = chars::kNoBadByte;
+    if (line.empty()) return LineStatus::kLine;
+    if (count_ == limits_.max_fields) {
+      *error = HttpError::kTooManyFields;
+      return LineStatus::kError;
+    }
+    FieldSlot& slot = slots_[count_];
+    HttpError e = parseFieldLine(base, line.begin, line.end, line.clean, &slot);
+    if (e == HttpError::kNone) {
+      slot.line_end = at + 1;
+      slot.id = identify(slot.name.in(base));
+      ++count_;
+      if (slot.id != FieldId::kOther) e = noteField(base, slot, &facts_);
+    }
+    if (e != HttpError::kNone) {
+      *error = e;
+      return LineStatus::kError;
+    }
+  }
+  scan_ = uint32_t(std::max<size_t>(scan_, stop));
+  if (buf.size() >= limits_.max_head_bytes) {  // no end of head within the limit
+    *error = HttpError::kHeadTooLarge;
+    return LineStatus::kError;
+  }
+  return LineStatus::kNeedMore;
 }
 
 }  // namespace vlb::l7::http

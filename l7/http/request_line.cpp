@@ -12,7 +12,7 @@ namespace {
 // Every '%' starts a pct-encoded triplet (RFC 3986 section 2.1). Content rules match on the path,
 // so a target that cannot be decoded one way only is refused.
 bool validPercent(std::string_view t) {
-  for (size_t i = t.find('%'); i != std::string_view::npos; i = t.find('%', i + 1))
+  for (size_t i = chars::find(t, '%'); i != std::string_view::npos; i = chars::find(t, '%', i + 1))
     if (i + 2 >= t.size() || !chars::is(t[i + 1], chars::kHex) || !chars::is(t[i + 2], chars::kHex))
       return false;
   return true;
@@ -24,7 +24,7 @@ struct Pieces {
 
 // [path] ["?" query] starting at `off` of the target.
 void splitPathQuery(std::string_view target, size_t off, Pieces* p) {
-  const size_t q = target.find('?', off);
+  const size_t q = chars::find(target, '?', off);
   p->path_off = off;
   p->path_len = (q == std::string_view::npos ? target.size() : q) - off;
   if (q != std::string_view::npos) {
@@ -87,7 +87,8 @@ HttpError parseVersion(std::string_view v, uint8_t* minor) {
   return HttpError::kNone;
 }
 
-HttpError parseRequestLine(const char* base, uint32_t begin, uint32_t end, RequestLine* out) {
+HttpError parseRequestLine(const char* base, uint32_t begin, uint32_t end, bool clean,
+                           RequestLine* out) {
   const std::string_view line(base + begin, end - begin);
   size_t i = 0;
   while (i < line.size() && chars::is(line[i], chars::kToken)) ++i;
@@ -100,7 +101,7 @@ HttpError parseRequestLine(const char* base, uint32_t begin, uint32_t end, Reque
   if (line[j] != ' ') return line[j] == '\r' ? HttpError::kBareCr : HttpError::kBadTarget;
   if (j == t) return HttpError::kBadRequestLine;  // two SPs
   const std::string_view version = line.substr(j + 1);
-  if (version.find('\r') != std::string_view::npos) return HttpError::kBareCr;
+  if (!clean && version.find('\r') != std::string_view::npos) return HttpError::kBareCr;
   if (const HttpError e = parseVersion(version, &out->minor_version); e != HttpError::kNone)
     return e;
 

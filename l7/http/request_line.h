@@ -18,8 +18,9 @@ struct RequestLine {
 
 // Parses the line [begin, end) of `base` (CRLF excluded). Exactly one SP between the parts; the
 // request-target must match the method (authority form only with CONNECT, asterisk only with
-// OPTIONS).
-HttpError parseRequestLine(const char* base, uint32_t begin, uint32_t end, RequestLine* out);
+// OPTIONS). `clean`: the line has no control byte but HTAB and no DEL (Line::clean).
+HttpError parseRequestLine(const char* base, uint32_t begin, uint32_t end, bool clean,
+                           RequestLine* out);
 
 // "HTTP/1.0" or "HTTP/1.1"; another well-formed version is kUnsupportedVersion.
 HttpError parseVersion(std::string_view v, uint8_t* minor);

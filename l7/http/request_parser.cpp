@@ -28,16 +28,15 @@ ParseResult RequestParser::parse(std::string_view buf) {
   }
   if (state_ == State::kError) return result_;
   const Limits& lim = core_.limits();
-  while (true) {
+  HttpError e = HttpError::kNone;
+  while (state_ == State::kRequestLine) {
     size_t limit_end = lim.max_head_bytes;
     HttpError too_long = HttpError::kHeadTooLarge;
-    if (state_ == State::kRequestLine &&
-        size_t(core_.consumed()) + lim.max_request_line < limit_end) {
+    if (size_t(core_.consumed()) + lim.max_request_line < limit_end) {
       limit_end = size_t(core_.consumed()) + lim.max_request_line;
       too_long = HttpError::kRequestLineTooLong;
     }
     Line line;
-    HttpError e = HttpError::kNone;
     switch (core_.nextLine(buf, limit_end, too_long, &line, &e)) {
       case LineStatus::kNeedMore:
         return result_;
@@ -46,18 +45,21 @@ ParseResult RequestParser::parse(std::string_view buf) {
       case LineStatus::kLine:
         break;
     }
-    if (state_ == State::kRequestLine) {
-      // RFC 9112 section 2.2: empty lines before the request-line are ignored.
-      if (line.empty()) continue;
-      e = parseRequestLine(buf.data(), line.begin, line.end, &line_);
-      state_ = State::kFields;
-    } else if (line.empty()) {
-      return finish(buf.data());
-    } else {
-      e = core_.addField(buf.data(), line);
-    }
+    // RFC 9112 section 2.2: empty lines before the request-line are ignored.
+    if (line.empty()) continue;
+    e = parseRequestLine(buf.data(), line.begin, line.end, line.clean, &line_);
     if (e != HttpError::kNone) return fail(e);
+    state_ = State::kFields;
   }
+  switch (core_.parseFields(buf, &e)) {
+    case LineStatus::kNeedMore:
+      return result_;
+    case LineStatus::kError:
+      return fail(e);
+    case LineStatus::kLine:
+      break;
+  }
+  return finish(buf.data());
 }
 
 ParseResult RequestParser::finish(const char* base) {

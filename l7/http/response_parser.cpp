@@ -10,9 +10,9 @@ namespace {
 constexpr uint16_t kBadGateway = 502;
 }
 
-HttpError parseStatusLine(std::string_view line, uint8_t* minor, uint16_t* status,
+HttpError parseStatusLine(std::string_view line, bool clean, uint8_t* minor, uint16_t* status,
                           size_t* reason_off) {
-  const size_t sp = line.find(' ');
+  const size_t sp = chars::find(line, ' ');
   const std::string_view version = line.substr(0, sp);
   if (const HttpError e = parseVersion(version, minor); e != HttpError::kNone) return e;
   if (line.size() < sp + 4) return HttpError::kBadStatusLine;
@@ -24,6 +24,7 @@ HttpError parseStatusLine(std::string_view line, uint8_t* minor, uint16_t* statu
   if (line.size() == sp + 4) return HttpError::kNone;
   if (line[sp + 4] != ' ') return HttpError::kBadStatusLine;
   *reason_off = sp + 5;
+  if (clean) return HttpError::kNone;  // the reason is VCHAR, obs-text, SP and HTAB then
   for (size_t i = sp + 5; i < line.size(); ++i)
     if (!chars::is(line[i], chars::kFieldValue))
       return line[i] == '\r' ? HttpError::kBareCr : HttpError::kBadStatusLine;
@@ -56,9 +57,9 @@ ParseResult ResponseParser::parse(std::string_view buf) {
     return result_;
   }
   if (state_ == State::kError) return result_;
-  while (true) {
+  HttpError e = HttpError::kNone;
+  if (state_ == State::kStatusLine) {
     Line line;
-    HttpError e = HttpError::kNone;
     switch (
         core_.nextLine(buf, core_.limits().max_head_bytes, HttpError::kHeadTooLarge, &line, &e)) {
       case LineStatus::kNeedMore:
@@ -68,20 +69,23 @@ ParseResult ResponseParser::parse(std::string_view buf) {
       case LineStatus::kLine:
         break;
     }
-    if (state_ == State::kStatusLine) {
-      size_t reason_off = 0;
-      const std::string_view text(buf.data() + line.begin, line.end - line.begin);
-      e = parseStatusLine(text, &minor_, &status_, &reason_off);
-      version_ = {line.begin, 8};
-      reason_ = {line.begin + uint32_t(reason_off), uint32_t(text.size() - reason_off)};
-      state_ = State::kFields;
-    } else if (line.empty()) {
-      return finish(buf.data());
-    } else {
-      e = core_.addField(buf.data(), line);
-    }
+    size_t reason_off = 0;
+    const std::string_view text(buf.data() + line.begin, line.end - line.begin);
+    e = parseStatusLine(text, line.clean, &minor_, &status_, &reason_off);
     if (e != HttpError::kNone) return fail(e);
+    version_ = {line.begin, 8};
+    reason_ = {line.begin + uint32_t(reason_off), uint32_t(text.size() - reason_off)};
+    state_ = State::kFields;
   }
+  switch (core_.parseFields(buf, &e)) {
+    case LineStatus::kNeedMore:
+      return result_;
+    case LineStatus::kError:
+      return fail(e);
+    case LineStatus::kLine:
+      break;
+  }
+  return finish(buf.data());
 }
 
 ParseResult ResponseParser::finish(const char* base) {

@@ -15,8 +15,9 @@
 namespace vlb::l7::http {
 
 // status-line = HTTP-version SP status-code SP [reason-phrase]. We also take a status line that
-// ends right after the code (no SP), which servers send and which is unambiguous.
-HttpError parseStatusLine(std::string_view line, uint8_t* minor, uint16_t* status,
+// ends right after the code (no SP), which servers send and which is unambiguous. `clean`: the
+// line has no control byte but HTAB and no DEL (Line::clean).
+HttpError parseStatusLine(std::string_view line, bool clean, uint8_t* minor, uint16_t* status,
                           size_t* reason_off);
 
 class ResponseParser {

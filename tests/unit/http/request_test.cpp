@@ -5,6 +5,7 @@
 #include <string>
 
 #include "harness.h"
+#include "l7/http/field_line.h"
 #include "l7/http/fields.h"
 #include "l7/http/request_parser.h"
 

@@ -233,9 +233,10 @@ TEST(Smuggling, TruncatedBodiesAreErrorsAtClose) {
   EXPECT_EQ(runEveryWay(kChunkedPost + "5\r\nhel", eof).error, HttpError::kTruncatedBody);
 }
 
-// Field values are checked sixteen bytes at a time (chars::scanFieldValueFrom), the last bytes
-// as the sixteen that end the line: a bad byte is found at every place of a value of every length,
-// HTAB, SP and obs-text are kept wherever they are, and short and long names come before it.
+// Lines are looked at sixteen bytes at a time (chars::scanLineEnd), the last bytes as the sixteen
+// that end the line, and a value is not looked at again when that look found no bad byte before
+// the CR: a bad byte is found at every place of a value of every length, HTAB, SP and obs-text are
+// kept wherever they are, and short and long names come before it.
 TEST(Smuggling, EveryBadByteIsFoundAtEveryPlaceOfAValue) {
   for (const std::string name : {"X", "X-Forwarded-Host-Extra"}) {
     for (size_t len = 1; len <= 40; ++len) {
@@ -259,6 +260,29 @@ TEST(Smuggling, EveryBadByteIsFoundAtEveryPlaceOfAValue) {
       }
     }
   }
+}
+
+// Whether a line held a bad byte is carried over from one piece of input to the next: a bad byte
+// anywhere in a field line, a request line or a status line is found however the bytes are split
+// (runEveryWay), also when it arrived pieces before the line's end.
+TEST(Smuggling, ABadByteIsFoundWhereverTheLineIsSplit) {
+  const std::string value(37, 'v');
+  for (size_t at = 0; at < value.size(); ++at) {
+    for (const char bad : {'\x01', '\r'}) {
+      std::string v = value;
+      v[at] = bad;
+      const HttpError want = bad == '\r' ? HttpError::kBareCr : HttpError::kBadFieldValue;
+      EXPECT_EQ(runEveryWay(kGet + "X-Long: " + v + "\r\n\r\n").error, want) << at;
+      RunOptions response;
+      response.response = true;
+      const HttpError status_want = bad == '\r' ? HttpError::kBareCr : HttpError::kBadStatusLine;
+      EXPECT_EQ(runEveryWay("HTTP/1.1 200 " + v + "\r\n\r\n", response).error, status_want)
+          << at;
+    }
+  }
+  EXPECT_EQ(runEveryWay("GET /a\x01b HTTP/1.1\r\nHost: a\r\n\r\n").error, HttpError::kBadTarget);
+  EXPECT_EQ(runEveryWay("GET / HTTP/1.\r1\r\nHost: a\r\n\r\n").error, HttpError::kBareCr);
+  EXPECT_EQ(runEveryWay("GET / HTTP/1.1\r\r\nHost: a\r\n\r\n").error, HttpError::kBareCr);
 }
 
 }  // namespace
