@@ -25,13 +25,7 @@ void BufferAccount::giveSpare(std::unique_ptr<char[]> block, size_t size) {
   spare_[i][spare_count_[i]++] = std::move(block);  // else freed here
 }
 
-void ByteBuffer::consume(size_t n) {
-  begin_ += n;
-  if (begin_ == end_) begin_ = end_ = 0;
-}
-
-char* ByteBuffer::reserve(size_t n) {
-  if (capacity_ - end_ >= n) return data_.get() + end_;
+char* ByteBuffer::makeRoom(size_t n) {
   const size_t used = end_ - begin_;
   if (begin_ > 0 && capacity_ - used >= n) {
     std::memmove(data_.get(), data_.get() + begin_, used);  // offsets from begin stay valid
@@ -53,12 +47,6 @@ char* ByteBuffer::reserve(size_t n) {
   begin_ = 0;
   end_ = used;
   return data_.get() + end_;
-}
-
-void ByteBuffer::append(std::string_view bytes) {
-  if (bytes.empty()) return;
-  std::memcpy(reserve(bytes.size()), bytes.data(), bytes.size());
-  commit(bytes.size());
 }
 
 void ByteBuffer::release(bool force) {

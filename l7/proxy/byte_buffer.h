@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -54,11 +55,19 @@ class ByteBuffer {
   bool empty() const { return begin_ == end_; }
   size_t capacity() const { return capacity_; }
 
-  void consume(size_t n);
+  void consume(size_t n) {
+    begin_ += n;
+    if (begin_ == end_) begin_ = end_ = 0;
+  }
   // Room for at least `n` more bytes at the back; write there, then commit() what was written.
-  char* reserve(size_t n);
+  // Inline when there is room (a head is written in a dozen appends), else makeRoom().
+  char* reserve(size_t n) { return capacity_ - end_ >= n ? data_.get() + end_ : makeRoom(n); }
   void commit(size_t n) { end_ += n; }
-  void append(std::string_view bytes);
+  void append(std::string_view bytes) {
+    if (bytes.empty()) return;
+    std::memcpy(reserve(bytes.size()), bytes.data(), bytes.size());
+    commit(bytes.size());
+  }
   void clear() { begin_ = end_ = 0; }
   // Exchanges contents with another buffer of the same account (moves data without copying).
   void swap(ByteBuffer& other) {
@@ -71,6 +80,8 @@ class ByteBuffer {
   void release(bool force = false);
 
  private:
+  char* makeRoom(size_t n);  // compacts or grows
+
   BufferAccount* account_;
   std::unique_ptr<char[]> data_;
   size_t capacity_ = 0;

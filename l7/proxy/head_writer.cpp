@@ -32,7 +32,8 @@ class ConnectionOptions {
         const size_t comma = v.find(',');
         const std::string_view item = http::chars::trimOws(v.substr(0, comma));
         // keep-alive names a field that goes anyway (alwaysHopByHop).
-        if (!item.empty() && !equalsLower(item, "keep-alive")) names_[count_++] = item;
+        if (!item.empty() && !http::chars::nameEqualsLower(item, "keep-alive"))
+          names_[count_++] = item;
         v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
       }
     }
@@ -44,7 +45,7 @@ class ConnectionOptions {
   }
 
  private:
-  std::array<std::string_view, 16> names_{};
+  std::array<std::string_view, 16> names_;  // [0, count_) set
   size_t count_ = 0;
 };
 
@@ -52,7 +53,8 @@ class ConnectionOptions {
 // field goes anyway).
 bool namesFields(const http::FieldList& fields) {
   for (http::HeaderField f : fields)
-    if (f.id == FieldId::kConnection && !equalsLower(f.value, "keep-alive")) return true;
+    if (f.id == FieldId::kConnection && !http::chars::nameEqualsLower(f.value, "keep-alive"))
+      return true;
   return false;
 }
 
