@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   unsigned workers = 1;
   bool upstream_tls = false;
   bool no_resumption = false;
+  bool no_x_forwarded = false;
   opts.add_options()("help,h", "this text")("listen", po::value(&listen)->required(),
                                             "ADDRESS:PORT to accept clients on")(
       "upstream", po::value(&upstreams)->composing()->required(),
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
       "upstream-tls", po::bool_switch(&upstream_tls), "re-encrypt to the reals (no verification)")(
       "no-tls-resumption", po::bool_switch(&no_resumption),
       "no session tickets or cache: every TLS handshake is a full one (benchmarks)")(
+      "no-x-forwarded", po::bool_switch(&no_x_forwarded),
+      "add no X-Forwarded-For/-Proto/-Host to requests (by default they are added)")(
       "workers", po::value(&workers)->default_value(1), "worker threads")(
       "access-log", po::value(&access_log_path), "access log file");
   po::variables_map vm;
@@ -179,6 +182,7 @@ int main(int argc, char** argv) {
   s.server_tls = server_ctx;
   s.upstream_tls = client_ctx;
   s.director = &director;
+  s.x_forwarded = !no_x_forwarded;
   config.services.push_back(s);
 
   sigset_t sigs;
