@@ -51,15 +51,9 @@ ParseResult RequestParser::parse(std::string_view buf) {
     if (e != HttpError::kNone) return fail(e);
     state_ = State::kFields;
   }
-  switch (core_.parseFields(buf, &e)) {
-    case LineStatus::kNeedMore:
-      return result_;
-    case LineStatus::kError:
-      return fail(e);
-    case LineStatus::kLine:
-      break;
-  }
-  return finish(buf.data());
+  const LineStatus fields = core_.parseFields(buf, &e);
+  if (fields == LineStatus::kNeedMore) return result_;
+  return fields == LineStatus::kError ? fail(e) : finish(buf.data());
 }
 
 ParseResult RequestParser::finish(const char* base) {

@@ -77,15 +77,9 @@ ParseResult ResponseParser::parse(std::string_view buf) {
     reason_ = {line.begin + uint32_t(reason_off), uint32_t(text.size() - reason_off)};
     state_ = State::kFields;
   }
-  switch (core_.parseFields(buf, &e)) {
-    case LineStatus::kNeedMore:
-      return result_;
-    case LineStatus::kError:
-      return fail(e);
-    case LineStatus::kLine:
-      break;
-  }
-  return finish(buf.data());
+  const LineStatus fields = core_.parseFields(buf, &e);
+  if (fields == LineStatus::kNeedMore) return result_;
+  return fields == LineStatus::kError ? fail(e) : finish(buf.data());
 }
 
 ParseResult ResponseParser::finish(const char* base) {
