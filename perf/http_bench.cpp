@@ -91,9 +91,7 @@ const std::string kNginx =
 void BM_ParseWrkRequest(benchmark::State& state) { parseWhole(state, kWrk); }
 BENCHMARK(BM_ParseWrkRequest);
 
-void BM_ParseNginxResponse(benchmark::State& state) {
-  parseWhole<ResponseParser>(state, kNginx);
-}
+void BM_ParseNginxResponse(benchmark::State& state) { parseWhole<ResponseParser>(state, kNginx); }
 BENCHMARK(BM_ParseNginxResponse);
 
 // The browser request arriving in three segments: what resuming costs.

@@ -15,8 +15,8 @@ namespace vlb::l7::http {
 // base[end] must be the line's CR (HeadCore's lines are): it ends the scan of the name. `clean`
 // says that the line holds no control byte but HTAB and no DEL (Line::clean): the value is not
 // looked at again.
-[[gnu::always_inline]] inline HttpError parseFieldLine(const char* base, uint32_t begin, uint32_t end, bool clean,
-                         FieldSlot* slot) {
+[[gnu::always_inline]] inline HttpError parseFieldLine(const char* base, uint32_t begin,
+                                                       uint32_t end, bool clean, FieldSlot* slot) {
   const char* const line = base + begin;
   const uint32_t len = end - begin;
   if (len == 0) return HttpError::kBadFieldName;

@@ -50,7 +50,7 @@ class HeadCore {
   std::unique_ptr<FieldSlot[]> slots_;  // Limits::max_fields, allocated once per parser
   uint32_t count_ = 0;
   uint32_t line_start_ = 0;
-  uint32_t scan_ = 0;  // where the search for the next LF resumes
+  uint32_t scan_ = 0;                     // where the search for the next LF resumes
   size_t first_bad_ = chars::kNoBadByte;  // in the line being searched
   FieldFacts facts_;
 };

@@ -210,8 +210,7 @@ void writeClientHead(const http::ResponseHead& h, const ClientHeadOptions& o, By
       if (o.strip_chunked && f.id == FieldId::kTransferEncoding) continue;
       if (removing) {
         bool removed = false;
-        for (const std::string& name : o.edits->remove)
-          removed = removed || sameName(name, f.name);
+        for (const std::string& name : o.edits->remove) removed = removed || sameName(name, f.name);
         if (removed) continue;
       }
       runs.keep(f.line);

@@ -246,8 +246,8 @@ TEST(Smuggling, EveryBadByteIsFoundAtEveryPlaceOfAValue) {
           value[at] = bad;
           const Outcome o = run(kGet + name + ": " + value + "\r\n\r\n", {}, RunOptions{});
           const HttpError want = bad == '\r' ? HttpError::kBareCr : HttpError::kBadFieldValue;
-          ASSERT_EQ(o.error, want) << name << " len " << len << " at " << at << " byte "
-                                   << int(bad);
+          ASSERT_EQ(o.error, want)
+              << name << " len " << len << " at " << at << " byte " << int(bad);
         }
         if (at == 0 || at == len - 1) continue;  // OWS at the ends is not part of the value
         for (const char good : {'\t', ' ', '\x80', '\xff'}) {
@@ -276,8 +276,7 @@ TEST(Smuggling, ABadByteIsFoundWhereverTheLineIsSplit) {
       RunOptions response;
       response.response = true;
       const HttpError status_want = bad == '\r' ? HttpError::kBareCr : HttpError::kBadStatusLine;
-      EXPECT_EQ(runEveryWay("HTTP/1.1 200 " + v + "\r\n\r\n", response).error, status_want)
-          << at;
+      EXPECT_EQ(runEveryWay("HTTP/1.1 200 " + v + "\r\n\r\n", response).error, status_want) << at;
     }
   }
   EXPECT_EQ(runEveryWay("GET /a\x01b HTTP/1.1\r\nHost: a\r\n\r\n").error, HttpError::kBadTarget);
