@@ -124,8 +124,8 @@ inline size_t scanFieldValue(const char* p, size_t n) {
 }
 
 // Bytes a field line may not hold (RFC 9110 section 5.5): controls other than HTAB -- the line's
-// own CR among them -- and DEL.
-constexpr bool isLineBad(char c) { return (uint8_t(c) <= 0x1f && c != '\t') || c == 0x7f; }
+// own CR among them -- and DEL, i.e. whatever is not a field-value octet.
+constexpr bool isLineBad(char c) { return !is(c, kFieldValue); }
 
 // The end of a line whose bytes before `from` were looked at already: the offset of the first LF
 // in [from, stop), or `stop` when there is none. *first_bad, when still `kNoBadByte`, becomes the

@@ -46,6 +46,8 @@ class HeadCore {
   FieldList fields(const char* base) const { return {base, slots_.get(), count_}; }
 
  private:
+  LineStatus takeLine(const char* base, size_t stop, Line* line, HttpError* error);
+
   Limits limits_;
   std::unique_ptr<FieldSlot[]> slots_;  // Limits::max_fields, allocated once per parser
   uint32_t count_ = 0;
