@@ -24,6 +24,14 @@ HttpError forEachElement(std::string_view v, HttpError empty_error, Fn&& fn) {
   }
 }
 
+// One Content-Length value n; a different one seen before is refused.
+HttpError recordContentLength(uint64_t n, FieldFacts* f) {
+  if (f->has_content_length && f->content_length != n) return HttpError::kConflictingContentLength;
+  f->has_content_length = true;
+  f->content_length = n;
+  return HttpError::kNone;
+}
+
 // Content-Length = 1*DIGIT; "42, 42" and repeated fields with equal values count as one
 // (RFC 9110 section 8.6); anything else that differs is refused.
 HttpError noteContentLength(std::string_view value, FieldFacts* f) {
@@ -33,13 +41,7 @@ HttpError noteContentLength(std::string_view value, FieldFacts* f) {
     size_t i = 0;
     for (; i < value.size() && chars::is(value[i], chars::kDigit); ++i)
       n = n * 10 + unsigned(value[i] - '0');
-    if (i == value.size()) {
-      if (f->has_content_length && f->content_length != n)
-        return HttpError::kConflictingContentLength;
-      f->has_content_length = true;
-      f->content_length = n;
-      return HttpError::kNone;
-    }
+    if (i == value.size()) return recordContentLength(n, f);
   }
   return forEachElement(value, HttpError::kBadContentLength, [f](std::string_view el) {
     if (!chars::allOf(el, chars::kDigit)) return HttpError::kBadContentLength;
@@ -49,11 +51,7 @@ HttpError noteContentLength(std::string_view value, FieldFacts* f) {
       if (n > (UINT64_MAX - d) / 10) return HttpError::kBodyTooLarge;
       n = n * 10 + d;
     }
-    if (f->has_content_length && f->content_length != n)
-      return HttpError::kConflictingContentLength;
-    f->has_content_length = true;
-    f->content_length = n;
-    return HttpError::kNone;
+    return recordContentLength(n, f);
   });
 }
 

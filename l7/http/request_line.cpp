@@ -89,9 +89,7 @@ HttpError parseVersion(std::string_view v, uint8_t* minor) {
   if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || !chars::is(v[5], chars::kDigit) ||
       v[6] != '.' || !chars::is(v[7], chars::kDigit))
     return HttpError::kBadVersion;
-  if (v[5] != '1' || (v[7] != '0' && v[7] != '1')) return HttpError::kUnsupportedVersion;
-  *minor = uint8_t(v[7] - '0');
-  return HttpError::kNone;
+  return HttpError::kUnsupportedVersion;  // well-formed, and neither of the two above
 }
 
 HttpError parseRequestLine(const char* base, uint32_t begin, uint32_t end, bool clean,
